@@ -1,0 +1,26 @@
+"""Exceptions that carry a short message meant for the person who gave the input."""
+
+
+class StylecoreError(Exception):
+    """Base class: the message is shown to users as it is (form error, API 400, CLI line)."""
+
+
+class ImageError(StylecoreError):
+    """An uploaded or given image cannot be used (not an image, truncated, too large...)."""
+
+
+class OptionError(StylecoreError):
+    """An option value is out of range or of the wrong kind; `field` names the option."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+class WeightsError(StylecoreError):
+    """Network weights cannot be had (download failed, bad file); names the setting to change."""
+
+
+class ModelFileError(StylecoreError):
+    """A trained-model file is unreadable, unsafe (pickled objects) or of the wrong layout."""
