@@ -1,0 +1,45 @@
+"""/api/v1/... plus the OpenAPI schema (/api/schema/) and Swagger UI (/api/docs/, offline)."""
+
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from .views import albums, auth, images, jobs, results, style_models
+from .views.base import NotFoundApi
+
+app_name = "api"
+
+v1 = [
+    path("auth/token/", auth.TokenApi.as_view(), name="token"),
+    path("images/", images.ImagesApi.as_view(), name="images"),
+    path("images/<int:pk>/", images.ImageApi.as_view(), name="image"),
+    path("images/<int:pk>/file/", images.ImageFileApi.as_view(), name="image_file"),
+    path("images/<int:pk>/thumbnail/", images.ImageThumbnailApi.as_view(), name="image_thumbnail"),
+    path("jobs/", jobs.JobsApi.as_view(), name="jobs"),
+    path("jobs/<int:pk>/", jobs.JobDetailApi.as_view(), name="job"),
+    path("jobs/<int:pk>/cancel/", jobs.JobCancelApi.as_view(), name="job_cancel"),
+    path("jobs/<int:pk>/preview/", jobs.JobPreviewApi.as_view(), name="job_preview"),
+    path("results/", results.ResultListApi.as_view(), name="results"),
+    path("results/<str:token>/", results.ResultApi.as_view(), name="result"),
+    path("results/<str:token>/download/", results.ResultDownloadApi.as_view(), name="result_download"),
+    path("results/<str:token>/thumbnail/", results.ResultThumbnailApi.as_view(), name="result_thumbnail"),
+    path("albums/", albums.AlbumsApi.as_view(), name="albums"),
+    path("albums/<str:token>/", albums.AlbumApi.as_view(), name="album"),
+    path("albums/<str:token>/results/", albums.AlbumResultsApi.as_view(), name="album_results"),
+    path(
+        "albums/<str:token>/results/<str:result_token>/",
+        albums.AlbumResultRemoveApi.as_view(),
+        name="album_result",
+    ),
+    path("style-models/", style_models.StyleModelListApi.as_view(), name="style_models"),
+    path("style-models/<str:slug>/", style_models.StyleModelDetailApi.as_view(), name="style_model"),
+    path("style-models/<str:slug>/preview/", style_models.StyleModelPreviewApi.as_view(), name="style_model_preview"),
+]
+v1 += [path("classroom/", include("gallery.api.classroom_urls"))]
+
+urlpatterns = [
+    path("v1/", include(v1)),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    # Anything else under /api/ is a JSON 404 too, not the site's HTML page.
+    re_path(r"^", NotFoundApi.as_view()),
+]

@@ -1,0 +1,60 @@
+"""Tokens: obtain one with a username and password, revoke it when done."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import permissions, serializers, status
+from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.exceptions import NotAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from ..errors import error_responses
+from ..throttles import LoginThrottle
+from .base import Api
+
+
+class TokenOutputSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text="Send it as `Authorization: Token <token>`.")
+
+
+class TokenObtainApi(Api):
+    permission_classes = [permissions.AllowAny]
+
+    def get_throttles(self) -> list:
+        throttles = super().get_throttles()
+        return [*throttles, LoginThrottle()] if self.request.method == "POST" else throttles
+
+    @extend_schema(
+        operation_id="token_obtain",
+        request=AuthTokenSerializer,
+        responses={200: TokenOutputSerializer, **error_responses(400)},
+        auth=[],
+        tags=["auth"],
+    )
+    def post(self, request: Request) -> Response:
+        """Your API token (the same one until you revoke it)."""
+        serializer = AuthTokenSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        token, _ = Token.objects.get_or_create(user=serializer.validated_data["user"])
+        return Response(TokenOutputSerializer({"token": token.key}).data)
+
+
+class TokenRevokeApi(Api):
+    @extend_schema(
+        operation_id="token_revoke",
+        request=None,
+        responses={204: OpenApiResponse(description="Revoked."), **error_responses()},
+        tags=["auth"],
+    )
+    def delete(self, request: Request) -> Response:
+        """Revoke your token: requests with it answer 401 from now on."""
+        if not request.user.is_authenticated:
+            raise NotAuthenticated()
+        Token.objects.filter(user=request.user).delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class TokenApi(TokenObtainApi, TokenRevokeApi):
+    """POST obtains, DELETE revokes (DELETE needs the token or a session)."""

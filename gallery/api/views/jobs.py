@@ -1,0 +1,204 @@
+"""Jobs: queued requests to run an algorithm, with live progress (the job page's data)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from gallery.studio import algorithms, selectors, services
+from gallery.studio.models import Job, Upload
+
+from ..errors import django_to_drf, error_responses
+from .base import Api, FileApi, ListApi, id_field, throttle_scope, url
+
+TAGS = ["jobs"]
+# Keys of a job_create ValidationError that are not option names.
+REQUEST_FIELDS = {"algorithm", "content", "styles", "__all__"}
+
+
+class JobStyleSerializer(serializers.Serializer):
+    id = serializers.IntegerField(allow_null=True, help_text="A style image; null once it was deleted.")
+    weight = serializers.FloatField(help_text="Blend weight (styles are mixed by weight).")
+
+
+class JobOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    algorithm = serializers.CharField()
+    options = serializers.DictField(help_text="The option values the job runs with (defaults filled in).")
+    content = serializers.IntegerField(allow_null=True, help_text="The photo's image id; null once it was deleted.")
+    styles = JobStyleSerializer(many=True)
+    created_at = serializers.DateTimeField()
+    state = serializers.ChoiceField(choices=Job.State.choices)
+    state_label = serializers.CharField()
+    finished = serializers.BooleanField()
+    cancel_requested = serializers.BooleanField()
+    step = serializers.IntegerField()
+    total = serializers.IntegerField()
+    percent = serializers.IntegerField()
+    stage = serializers.CharField(allow_blank=True)
+    losses = serializers.DictField(child=serializers.FloatField(), help_text="Latest loss values by name.")
+    eta_seconds = serializers.FloatField(allow_null=True)
+    queue_position = serializers.IntegerField(allow_null=True, help_text="1 = runs next; null unless queued.")
+    message = serializers.CharField(allow_blank=True, help_text="Why it failed, when it did.")
+    preview_url = serializers.URLField(allow_null=True, help_text="The latest preview image, while there is one.")
+    result = serializers.CharField(allow_null=True, help_text="The result's token once the job succeeded.")
+    result_url = serializers.URLField(allow_null=True)
+    started_at = serializers.DateTimeField(allow_null=True)
+    finished_at = serializers.DateTimeField(allow_null=True)
+    elapsed_seconds = serializers.FloatField(allow_null=True)
+
+
+def job_data(job: Job, request: Request) -> dict[str, Any]:
+    """The job row plus selectors.job_progress (what the job page polls), with API URLs."""
+    progress = selectors.job_progress(job)
+    result = getattr(job, "result", None) if progress["result_url"] else None
+    preview = progress["preview_url"]
+    return {
+        **progress,
+        "algorithm": job.algorithm,
+        "options": job.options,
+        "content": job.content_id,
+        "styles": [{"id": s.upload_id, "weight": s.weight} for s in job.job_styles.all()],
+        "created_at": job.created_at,
+        "preview_url": f"{url(request, 'job_preview', job.pk)}?{preview.split('?', 1)[1]}" if preview else None,
+        "result": result.share_token if result else None,
+        "result_url": url(request, "result", result.share_token) if result else None,
+    }
+
+
+class JobApiBase(Api):
+    def job_out(self, jobs: Job | list[Job], *, many: bool = False) -> Any:
+        if many:
+            return self.out(JobOutputSerializer, [job_data(job, self.request) for job in jobs], many=True)
+        return self.out(JobOutputSerializer, job_data(jobs, self.request))
+
+
+class JobFilterSerializer(serializers.Serializer):
+    state = serializers.ChoiceField(choices=Job.State.choices, required=False)
+    algorithm = serializers.CharField(required=False)
+
+
+class JobListApi(JobApiBase, ListApi):
+    @extend_schema(
+        operation_id="jobs_list",
+        parameters=[JobFilterSerializer],
+        responses={200: JobOutputSerializer(many=True), **error_responses(400)},
+        tags=TAGS,
+    )
+    def get(self, request: Request) -> Response:
+        """Your jobs, newest first."""
+        jobs = selectors.jobs_of(request.user).filter(**self.query(JobFilterSerializer))
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(jobs, request, view=self)
+        return paginator.get_paginated_response(self.job_out(page, many=True))
+
+
+class JobStyleInputSerializer(serializers.Serializer):
+    id = id_field(help_text="One of your style images.")
+    weight = serializers.FloatField(default=1.0)
+
+
+class JobCreateInputSerializer(serializers.Serializer):
+    algorithm = serializers.CharField(help_text="gatys, denoise, ... (GET style-models/ for trained models).")
+    content = id_field(help_text="One of your photos (an image of kind `content`).")
+    styles = serializers.ListField(child=JobStyleInputSerializer(), default=list, max_length=10)
+    options = serializers.DictField(
+        default=dict, help_text="The algorithm's options by name; left out = the default. Same ranges as the job page."
+    )
+
+
+class JobCreateApi(JobApiBase):
+    @extend_schema(
+        operation_id="jobs_create",
+        request=JobCreateInputSerializer,
+        responses={201: JobOutputSerializer, **error_responses(400)},
+        tags=TAGS,
+    )
+    @throttle_scope("jobs")
+    def post(self, request: Request) -> Response:
+        """Queue a job. Option errors come back under `options.<name>`."""
+        serializer = JobCreateInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        content, styles = self._inputs(request, data)
+        try:
+            job = services.job_create(
+                owner=request.user, algorithm=data["algorithm"], content=content, styles=styles, options=data["options"]
+            )
+        except DjangoValidationError as error:
+            raise _option_errors_under_options(error) from None
+        return Response(self.job_out(selectors.job_of(request.user, job.pk)), status=status.HTTP_201_CREATED)
+
+    @staticmethod
+    def _inputs(request: Request, data: dict[str, Any]) -> tuple[Upload, list[tuple[Upload, float]]]:
+        """Your images by id, through the selectors (someone else's id reads as missing)."""
+        errors: dict[str, Any] = {}
+        content = selectors.uploads_of(request.user, kind=Upload.Kind.CONTENT).filter(pk=data["content"]).first()
+        if content is None:
+            errors["content"] = ["No such photo: upload one with kind=content."]
+        style_uploads = selectors.uploads_of(request.user, kind=Upload.Kind.STYLE).in_bulk([s["id"] for s in data["styles"]])
+        styles = []
+        for index, style in enumerate(data["styles"]):
+            if style["id"] not in style_uploads:
+                errors[f"styles.{index}.id"] = ["No such style image: upload one with kind=style."]
+            else:
+                styles.append((style_uploads[style["id"]], style["weight"]))
+        if errors:
+            raise ValidationError(errors)
+        return content, styles
+
+
+def _option_errors_under_options(error: DjangoValidationError) -> ValidationError:
+    if not hasattr(error, "error_dict"):
+        return django_to_drf(error)
+    options = {k: v for k, v in error.error_dict.items() if k not in REQUEST_FIELDS}
+    others = {k: v for k, v in error.error_dict.items() if k in REQUEST_FIELDS}
+    detail = {**django_to_drf(DjangoValidationError(others)).detail} if others else {}
+    if options:
+        detail.update(django_to_drf(DjangoValidationError(options), prefix="options.").detail)
+    return ValidationError(detail)
+
+
+class JobsApi(JobListApi, JobCreateApi):
+    pass
+
+
+class JobDetailApi(JobApiBase):
+    @extend_schema(operation_id="jobs_retrieve", responses={200: JobOutputSerializer, **error_responses(404)}, tags=TAGS)
+    def get(self, request: Request, pk: int) -> Response:
+        """A job with its live progress: poll it (about once a second) until `finished`."""
+        job = services.job_fail_if_stale(selectors.job_of(request.user, pk))
+        response = Response(self.job_out(job))
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class JobCancelApi(JobApiBase):
+    @extend_schema(
+        operation_id="jobs_cancel", request=None, responses={200: JobOutputSerializer, **error_responses(404)}, tags=TAGS
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        """Cancel a queued job at once, or ask a running one to stop (it does within about a second)."""
+        job = services.job_cancel(job=selectors.job_of(request.user, pk), by=request.user)
+        return Response(self.job_out(selectors.job_of(request.user, job.pk)))
+
+
+class JobPreviewApi(FileApi):
+    @extend_schema(
+        operation_id="jobs_preview",
+        responses={
+            (200, "image/jpeg"): OpenApiResponse(OpenApiTypes.BINARY, description="The latest preview."),
+            **error_responses(404),
+        },
+        tags=TAGS,
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        """The latest preview image of a running job (404 until the first one)."""
+        return self.file(selectors.job_of(request.user, pk).preview)

@@ -1,0 +1,146 @@
+"""Results: finished images with what made them; addressed by their share token, like the pages."""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from gallery.studio import selectors, services
+from gallery.studio.models import Result, Visibility
+from gallery.studio.permissions import is_owner
+
+from ..errors import error_responses
+from .base import Api, FileApi, ListApi, url
+
+TAGS = ["results"]
+
+
+class ResultOutputSerializer(serializers.Serializer):
+    token = serializers.CharField(source="share_token", help_text="The result's id in URLs (unguessable).")
+    title = serializers.CharField()
+    visibility = serializers.ChoiceField(choices=Visibility.choices)
+    owner = serializers.CharField(source="owner.username")
+    is_owner = serializers.SerializerMethodField()
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+    algorithm = serializers.CharField()
+    params = serializers.DictField(help_text="The run's parameters (from its RunRecord).")
+    device = serializers.CharField(allow_blank=True)
+    seconds = serializers.FloatField()
+    weights_source = serializers.CharField(allow_blank=True)
+    random_weights = serializers.BooleanField(help_text="True: made with random VGG weights (a test setup).")
+    steps_done = serializers.IntegerField()
+    stopped = serializers.BooleanField()
+    final_losses = serializers.DictField(child=serializers.FloatField())
+    created_at = serializers.DateTimeField()
+    page_url = serializers.SerializerMethodField()
+    download_url = serializers.SerializerMethodField()
+    thumbnail_url = serializers.SerializerMethodField()
+
+    def get_is_owner(self, result: Result) -> bool:
+        return is_owner(self.context["request"].user, result)
+
+    def get_page_url(self, result: Result) -> str:
+        return self.context["request"].build_absolute_uri(result.get_absolute_url())
+
+    def get_download_url(self, result: Result) -> str:
+        return url(self.context["request"], "result_download", result.share_token)
+
+    def get_thumbnail_url(self, result: Result) -> str:
+        return url(self.context["request"], "result_thumbnail", result.share_token)
+
+
+class ResultFilterSerializer(serializers.Serializer):
+    album = serializers.CharField(required=False, help_text="An album's token: only the results in it.")
+
+
+class ResultListApi(ListApi):
+    @extend_schema(
+        operation_id="results_list",
+        parameters=[ResultFilterSerializer],
+        responses={200: ResultOutputSerializer(many=True), **error_responses(400, 404)},
+        tags=TAGS,
+    )
+    def get(self, request: Request) -> Response:
+        """Your results, newest first; `?album=<token>` lists one of your albums' results."""
+        album_token = self.query(ResultFilterSerializer).get("album")
+        results = selectors.results_of(request.user).select_related("owner")
+        if album_token:
+            results = results.filter(albums=selectors.album_for_owner(request.user, album_token))
+        return self.paginated(results, ResultOutputSerializer)
+
+
+class ResultDetailApi(Api):
+    @extend_schema(
+        operation_id="results_retrieve", responses={200: ResultOutputSerializer, **error_responses(404)}, tags=TAGS
+    )
+    def get(self, request: Request, token: str) -> Response:
+        """A result you own, or one shared with a link (unlisted or public)."""
+        return Response(self.out(ResultOutputSerializer, selectors.result_for_viewer(request.user, token)))
+
+
+class ResultUpdateInputSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200, required=False)
+    visibility = serializers.ChoiceField(choices=Visibility.choices, required=False)
+
+
+class ResultUpdateApi(Api):
+    @extend_schema(
+        operation_id="results_update",
+        request=ResultUpdateInputSerializer,
+        responses={200: ResultOutputSerializer, **error_responses(400, 404)},
+        tags=TAGS,
+    )
+    def patch(self, request: Request, token: str) -> Response:
+        """Rename a result or change who can see it."""
+        result = selectors.result_for_owner(request.user, token)
+        serializer = ResultUpdateInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        result = services.result_update(result=result, by=request.user, **serializer.validated_data)
+        return Response(self.out(ResultOutputSerializer, result))
+
+
+class ResultDeleteApi(Api):
+    @extend_schema(
+        operation_id="results_delete",
+        responses={204: OpenApiResponse(description="Deleted."), **error_responses(404)},
+        tags=TAGS,
+    )
+    def delete(self, request: Request, token: str) -> Response:
+        services.result_delete(result=selectors.result_for_owner(request.user, token), by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ResultApi(ResultDetailApi, ResultUpdateApi, ResultDeleteApi):
+    pass
+
+
+class ResultDownloadApi(FileApi):
+    @extend_schema(
+        operation_id="results_download",
+        responses={
+            (200, "image/png"): OpenApiResponse(OpenApiTypes.BINARY, description="The result file (an attachment)."),
+            **error_responses(404),
+        },
+        tags=TAGS,
+    )
+    def get(self, request: Request, token: str) -> Response:
+        """The full-size result, with its RunRecord in the PNG's text chunk."""
+        result = selectors.result_for_viewer(request.user, token)
+        suffix = PurePosixPath(result.image.name).suffix
+        return self.file(result.image, download_name=f"{result.title[:80] or 'result'}{suffix}")
+
+
+class ResultThumbnailApi(FileApi):
+    @extend_schema(
+        operation_id="results_thumbnail",
+        responses={(200, "image/jpeg"): OpenApiResponse(OpenApiTypes.BINARY), **error_responses(404)},
+        tags=TAGS,
+    )
+    def get(self, request: Request, token: str) -> Response:
+        return self.file(selectors.result_for_viewer(request.user, token).thumbnail)

@@ -1,0 +1,41 @@
+"""Small view helpers shared by the apps."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import PurePosixPath
+from typing import TypeVar
+
+from django.contrib.auth.views import redirect_to_login
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+
+T = TypeVar("T")
+
+
+def visible_or_login(request: HttpRequest, lookup: Callable[[], T]) -> T | HttpResponse:
+    """Run a selector lookup; when it 404s for an anonymous visitor, send them to log in instead
+    (a private thing may be theirs once they do). Signed-in people get the 404."""
+    try:
+        return lookup()
+    except Http404:
+        if request.user.is_authenticated:
+            raise
+        return redirect_to_login(request.get_full_path())
+
+
+def file_response(field: FieldFile, *, download_name: str | None = None) -> FileResponse:
+    """Stream a stored file; private caching, since who may see it depends on the viewer."""
+    if not field or not field.name:
+        raise Http404("No such file.")
+    try:
+        handle = field.open("rb")
+    except FileNotFoundError:
+        raise Http404("No such file.") from None
+    response = FileResponse(
+        handle,
+        as_attachment=download_name is not None,
+        filename=download_name or PurePosixPath(field.name).name,
+    )
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

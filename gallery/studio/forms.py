@@ -1,0 +1,86 @@
+"""Page forms: they only collect input; services.py validates and saves."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+
+from . import algorithms
+from .models import Album, Upload, Visibility
+
+MAX_STYLES = 3
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label="Image",
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*"}),
+        help_text="JPEG, PNG, GIF, WebP, BMP or TIFF.",
+    )
+    kind = forms.ChoiceField(choices=Upload.Kind.choices, initial=Upload.Kind.CONTENT, widget=forms.RadioSelect)
+    title = forms.CharField(max_length=200, required=False, help_text="Leave empty to use the file name.")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        limit = settings.STUDIO["MAX_UPLOAD_BYTES"] // 2**20
+        self.fields["file"].help_text = f"JPEG, PNG, GIF, WebP, BMP or TIFF, up to {limit} MB."
+
+
+class UploadChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Upload) -> str:
+        return f"{obj.title} ({obj.width}×{obj.height})"
+
+
+class JobForm(forms.Form):
+    """Picks the algorithm and the images; each algorithm's options come from its own form."""
+
+    algorithm = forms.ChoiceField(choices=algorithms.algorithm_choices, initial="gatys")
+    content = UploadChoiceField(queryset=Upload.objects.none(), label="Photo", empty_label="Choose a photo")
+
+    def __init__(self, *args: Any, owner: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["content"].queryset = Upload.objects.filter(owner=owner, kind=Upload.Kind.CONTENT)
+        styles = Upload.objects.filter(owner=owner, kind=Upload.Kind.STYLE)
+        for index in range(1, MAX_STYLES + 1):
+            self.fields[f"style_{index}"] = UploadChoiceField(
+                queryset=styles,
+                required=False,
+                label=f"Style {index}",
+                empty_label="Choose a style" if index == 1 else "(none)",
+            )
+            self.fields[f"weight_{index}"] = forms.FloatField(
+                initial=1.0, required=False, label="Blend weight", widget=forms.NumberInput(attrs={"step": "0.1"})
+            )
+
+    def style_rows(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
+        return [(self[f"style_{i}"], self[f"weight_{i}"]) for i in range(1, MAX_STYLES + 1)]
+
+    def chosen_styles(self) -> list[tuple[Upload, float]]:
+        data = self.cleaned_data
+        return [
+            (data[f"style_{i}"], 1.0 if data.get(f"weight_{i}") is None else data[f"weight_{i}"])
+            for i in range(1, MAX_STYLES + 1)
+            if data.get(f"style_{i}")
+        ]
+
+
+def option_forms(data: Any = None) -> dict[str, forms.Form]:
+    """One bound (or unbound) options form per registered algorithm, prefixed by its name."""
+    return {
+        name: entry.options_form(data=data, prefix=name)
+        for name, entry in algorithms.REGISTRY.items()
+    }
+
+
+class ResultForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    visibility = forms.ChoiceField(choices=Visibility.choices, widget=forms.RadioSelect)
+
+
+class AlbumForm(forms.ModelForm):
+    class Meta:
+        model = Album
+        fields = ["title", "description", "visibility"]
+        widgets = {"visibility": forms.RadioSelect, "description": forms.Textarea(attrs={"rows": 3})}

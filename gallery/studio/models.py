@@ -1,0 +1,200 @@
+"""Uploads, jobs (queued requests), results and albums.
+
+Files live under MEDIA_ROOT/<owner id>/<kind>/<uuid>.<ext>: names the server chooses, never the
+uploaded name. Reads go through selectors.py, writes through services.py.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+
+def new_share_token() -> str:
+    return secrets.token_urlsafe(16)
+
+
+def owner_file_path(owner_id: int, folder: str, ext: str) -> str:
+    """`<owner id>/<folder>/<uuid>.<ext>`: the one naming rule for every stored file."""
+    return str(PurePosixPath(str(owner_id), folder, f"{uuid.uuid4().hex}.{ext.lstrip('.').lower()}"))
+
+
+def _keep_suffix(instance: models.Model, folder: str, filename: str) -> str:
+    # `filename` was already chosen by a service (uuid + detected format); keep its extension.
+    return owner_file_path(instance.owner_id, folder, PurePosixPath(filename).suffix or ".bin")
+
+
+def upload_image_path(instance: models.Model, filename: str) -> str:
+    return _keep_suffix(instance, "uploads", filename)
+
+
+def thumbnail_path(instance: models.Model, filename: str) -> str:
+    return _keep_suffix(instance, "thumbs", filename)
+
+
+def preview_path(instance: models.Model, filename: str) -> str:
+    return _keep_suffix(instance, "previews", filename)
+
+
+def result_image_path(instance: models.Model, filename: str) -> str:
+    return _keep_suffix(instance, "results", filename)
+
+
+class Visibility(models.TextChoices):
+    PRIVATE = "private", "Private (only me)"
+    UNLISTED = "unlisted", "Unlisted (anyone with the link)"
+    PUBLIC = "public", "Public (listed in the gallery)"
+
+
+class Upload(models.Model):
+    class Kind(models.TextChoices):
+        CONTENT = "content", "Photo"
+        STYLE = "style", "Style"
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="uploads")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.CONTENT)
+    title = models.CharField(max_length=200)
+    image = models.FileField(upload_to=upload_image_path, max_length=300)
+    thumbnail = models.FileField(upload_to=thumbnail_path, max_length=300)
+    format = models.CharField(max_length=16)  # what Pillow decoded: JPEG, PNG, GIF, WEBP...
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    mode = models.CharField(max_length=16)  # the original mode: RGB, RGBA, CMYK, I;16...
+    frames = models.PositiveIntegerField(default=1)
+    size_bytes = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["owner", "kind", "-created_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("studio:upload_detail", args=[self.pk])
+
+
+class Job(models.Model):
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    FINISHED_STATES = (State.SUCCEEDED, State.FAILED, State.CANCELLED)
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jobs")
+    algorithm = models.CharField(max_length=40)  # a key of gallery.studio.algorithms.REGISTRY
+    options = models.JSONField(default=dict, blank=True)  # the cleaned option values, as given
+    content = models.ForeignKey(Upload, on_delete=models.SET_NULL, null=True, blank=True, related_name="content_jobs")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED, db_index=True)
+    cancel_requested = models.BooleanField(default=False)
+    message = models.TextField(blank=True)  # why it failed, shown to the owner as-is
+    # Progress, written by the worker (throttled) and read by the job page's JSON endpoint.
+    step = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    stage = models.CharField(max_length=60, blank=True)
+    losses = models.JSONField(default=dict, blank=True)
+    eta_seconds = models.FloatField(null=True, blank=True)
+    preview = models.FileField(upload_to=preview_path, max_length=300, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    task_id = models.CharField(max_length=64, blank=True)  # django-q2's id, for the admin
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["owner", "-created_at"]), models.Index(fields=["state", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"Job {self.pk} ({self.algorithm}, {self.state})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("studio:job_detail", args=[self.pk])
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in self.FINISHED_STATES
+
+    @property
+    def percent(self) -> int:
+        if self.state == self.State.SUCCEEDED:
+            return 100
+        return round(100 * self.step / self.total) if self.total else 0
+
+
+class JobStyle(models.Model):
+    """One style image of a job with its blend weight (several styles are mixed by weight)."""
+
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="job_styles")
+    upload = models.ForeignKey(Upload, on_delete=models.SET_NULL, null=True, related_name="style_jobs")
+    weight = models.FloatField(default=1.0)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.upload} x{self.weight:g}"
+
+
+class Result(models.Model):
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="results")
+    job = models.OneToOneField(Job, on_delete=models.SET_NULL, null=True, blank=True, related_name="result")
+    title = models.CharField(max_length=200)
+    image = models.FileField(upload_to=result_image_path, max_length=300)
+    thumbnail = models.FileField(upload_to=thumbnail_path, max_length=300)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    visibility = models.CharField(max_length=10, choices=Visibility.choices, default=Visibility.PRIVATE)
+    # Results are addressed by this token, so an unlisted link cannot be guessed from an id.
+    share_token = models.CharField(max_length=32, unique=True, default=new_share_token, editable=False)
+    # What made it (stylecore.record.RunRecord).
+    algorithm = models.CharField(max_length=40)
+    params = models.JSONField(default=dict, blank=True)
+    device = models.CharField(max_length=120, blank=True)
+    seconds = models.FloatField(default=0.0)
+    weights_source = models.CharField(max_length=300, blank=True)
+    random_weights = models.BooleanField(default=False)
+    steps_done = models.PositiveIntegerField(default=0)
+    stopped = models.BooleanField(default=False)
+    final_losses = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["owner", "-created_at"]), models.Index(fields=["visibility", "-created_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("studio:result_detail", args=[self.share_token])
+
+
+class Album(models.Model):
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="albums")
+    title = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+    results = models.ManyToManyField(Result, blank=True, related_name="albums")
+    visibility = models.CharField(max_length=10, choices=Visibility.choices, default=Visibility.PRIVATE)
+    share_token = models.CharField(max_length=32, unique=True, default=new_share_token, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("studio:album_detail", args=[self.share_token])

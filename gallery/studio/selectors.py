@@ -1,0 +1,150 @@
+"""Reads: every page and the API fetch studio rows through these, so visibility is decided once.
+
+Lookups for one object raise Http404 when the object is missing *or* not the viewer's to see,
+so other people cannot tell the two apart.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+
+from .models import Album, Job, JobStyle, Result, Upload, Visibility
+from .permissions import User, can_view, is_owner
+
+
+def uploads_of(user: User, *, kind: str | None = None) -> QuerySet[Upload]:
+    uploads = Upload.objects.filter(owner_id=user.pk) if user.is_authenticated else Upload.objects.none()
+    return uploads.filter(kind=kind) if kind else uploads
+
+
+def upload_of(user: User, pk: int) -> Upload:
+    upload = uploads_of(user).filter(pk=pk).first()
+    if upload is None:
+        raise Http404("No such upload.")
+    return upload
+
+
+def _jobs_with_inputs(jobs: QuerySet[Job]) -> QuerySet[Job]:
+    return jobs.select_related("content", "result").prefetch_related(
+        Prefetch("job_styles", queryset=JobStyle.objects.select_related("upload"))
+    )
+
+
+def jobs_of(user: User) -> QuerySet[Job]:
+    jobs = Job.objects.filter(owner_id=user.pk) if user.is_authenticated else Job.objects.none()
+    return _jobs_with_inputs(jobs)
+
+
+def job_of(user: User, pk: int) -> Job:
+    job = jobs_of(user).filter(pk=pk).first()
+    if job is None:
+        raise Http404("No such job.")
+    return job
+
+
+def queue_position(job: Job) -> int | None:
+    """1 = next to run. Jobs run first come, first served across all users."""
+    if job.state != Job.State.QUEUED:
+        return None
+    ahead = Job.objects.filter(state=Job.State.QUEUED).filter(
+        Q(created_at__lt=job.created_at) | Q(created_at=job.created_at, pk__lt=job.pk)
+    )
+    return ahead.count() + 1
+
+
+def job_progress(job: Job) -> dict[str, Any]:
+    """The job page's live data (also what the API returns for a job's progress)."""
+    result = getattr(job, "result", None) if job.state == Job.State.SUCCEEDED else None
+    return {
+        "id": job.pk,
+        "state": job.state,
+        "state_label": job.get_state_display(),
+        "finished": job.is_finished,
+        "cancel_requested": job.cancel_requested,
+        "step": job.step,
+        "total": job.total,
+        "percent": job.percent,
+        "stage": job.stage,
+        "losses": job.losses,
+        "eta_seconds": job.eta_seconds,
+        "queue_position": queue_position(job),
+        "message": job.message,
+        "preview_url": (
+            f"{reverse('studio:job_preview', args=[job.pk])}?step={job.step}" if job.preview else None
+        ),
+        "result_url": result.get_absolute_url() if result else None,
+        "started_at": job.started_at.isoformat() if job.started_at else None,
+        "finished_at": job.finished_at.isoformat() if job.finished_at else None,
+        "elapsed_seconds": (
+            round(((job.finished_at or timezone.now()) - job.started_at).total_seconds(), 1)
+            if job.started_at
+            else None
+        ),
+    }
+
+
+def results_of(user: User) -> QuerySet[Result]:
+    return Result.objects.filter(owner_id=user.pk) if user.is_authenticated else Result.objects.none()
+
+
+def results_public() -> QuerySet[Result]:
+    return Result.objects.filter(visibility=Visibility.PUBLIC).select_related("owner")
+
+
+def results_visible_to(user: User) -> QuerySet[Result]:
+    """What a listing may show this user: their own results and public ones (unlisted need the link)."""
+    visible = Q(visibility=Visibility.PUBLIC)
+    if user.is_authenticated:
+        visible |= Q(owner_id=user.pk)
+    return Result.objects.filter(visible).select_related("owner")
+
+
+def result_for_viewer(user: User, token: str) -> Result:
+    result = (
+        Result.objects.filter(share_token=token)
+        .select_related("owner", "job", "job__content")
+        .prefetch_related(Prefetch("job__job_styles", queryset=JobStyle.objects.select_related("upload")))
+        .first()
+    )
+    if result is None or not can_view(user, result):
+        raise Http404("No such result.")
+    return result
+
+
+def result_for_owner(user: User, token: str) -> Result:
+    result = result_for_viewer(user, token)
+    if not is_owner(user, result):
+        raise Http404("No such result.")
+    return result
+
+
+def albums_of(user: User) -> QuerySet[Album]:
+    return Album.objects.filter(owner_id=user.pk) if user.is_authenticated else Album.objects.none()
+
+
+def album_for_viewer(user: User, token: str) -> Album:
+    album = Album.objects.filter(share_token=token).select_related("owner").first()
+    if album is None or not can_view(user, album):
+        raise Http404("No such album.")
+    return album
+
+
+def album_for_owner(user: User, token: str) -> Album:
+    album = album_for_viewer(user, token)
+    if not is_owner(user, album):
+        raise Http404("No such album.")
+    return album
+
+
+def album_results_for_viewer(user: User, album: Album) -> QuerySet[Result]:
+    """An album shows what its viewer may see: all of it to the owner; to others, the results the
+    owner shared (unlisted or public) - a private result stays private inside a shared album."""
+    results = album.results.all()
+    if not is_owner(user, album):
+        results = results.exclude(visibility=Visibility.PRIVATE)
+    return results.order_by("-created_at", "-id")

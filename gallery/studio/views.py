@@ -1,0 +1,361 @@
+"""Studio pages: thin views over selectors (reads) and services (writes)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
+from django.forms import Form
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from gallery.core.http import file_response, visible_or_login
+
+from . import algorithms, selectors, services
+from .forms import AlbumForm, JobForm, ResultForm, UploadForm, option_forms
+from .models import Job, Result, Upload
+from .permissions import is_owner
+
+
+def _page(request: HttpRequest, items: QuerySet) -> Page:
+    return Paginator(items, settings.STUDIO["RESULTS_PER_PAGE"]).get_page(request.GET.get("page"))
+
+
+def _apply_errors(form: Form, error: ValidationError, aliases: dict[str, str] | None = None) -> None:
+    """Show a service's ValidationError on the form fields it names (the rest at the top)."""
+    for field, messages_ in error.message_dict.items():
+        field = (aliases or {}).get(field, field)
+        for message in messages_:
+            form.add_error(field if field in form.fields else None, message)
+
+
+# --- Overview --------------------------------------------------------------------------------
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    return render(
+        request,
+        "studio/dashboard.html",
+        {
+            "jobs": selectors.jobs_of(user)[:5],
+            "results": selectors.results_of(user)[:8],
+            "photo_count": selectors.uploads_of(user, kind=Upload.Kind.CONTENT).count(),
+            "style_count": selectors.uploads_of(user, kind=Upload.Kind.STYLE).count(),
+        },
+    )
+
+
+@require_GET
+def public_gallery(request: HttpRequest) -> HttpResponse:
+    return render(request, "studio/gallery.html", {"page": _page(request, selectors.results_public())})
+
+
+# --- Uploads ---------------------------------------------------------------------------------
+
+
+@login_required
+def upload_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "studio/upload_list.html",
+        {
+            "photos": selectors.uploads_of(request.user, kind=Upload.Kind.CONTENT),
+            "styles": selectors.uploads_of(request.user, kind=Upload.Kind.STYLE),
+        },
+    )
+
+
+@login_required
+def upload_create(request: HttpRequest) -> HttpResponse:
+    form = UploadForm(request.POST or None, request.FILES or None, initial={"kind": request.GET.get("kind", "content")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            upload = services.upload_create(
+                owner=request.user,
+                file=form.cleaned_data["file"],
+                kind=form.cleaned_data["kind"],
+                title=form.cleaned_data["title"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, f"Uploaded “{upload.title}”.")
+            return redirect("studio:upload_list")
+    status = 400 if form.errors else 200
+    return render(request, "studio/upload_form.html", {"form": form}, status=status)
+
+
+@login_required
+def upload_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return render(request, "studio/upload_detail.html", {"upload": selectors.upload_of(request.user, pk)})
+
+
+@login_required
+@require_POST
+def upload_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    upload = selectors.upload_of(request.user, pk)
+    services.upload_delete(upload=upload, by=request.user)
+    messages.success(request, f"Deleted “{upload.title}”.")
+    return redirect("studio:upload_list")
+
+
+@login_required
+@require_GET
+def upload_file(request: HttpRequest, pk: int, variant: str) -> HttpResponse:
+    if variant not in ("image", "thumb"):
+        raise Http404("No such file.")
+    upload = selectors.upload_of(request.user, pk)
+    return file_response(upload.thumbnail if variant == "thumb" else upload.image)
+
+
+# --- Jobs ------------------------------------------------------------------------------------
+
+
+@login_required
+def job_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "studio/job_list.html", {"page": _page(request, selectors.jobs_of(request.user))})
+
+
+@login_required
+def job_create(request: HttpRequest) -> HttpResponse:
+    data = request.POST if request.method == "POST" else None
+    initial = {"content": request.GET.get("content"), "style_1": request.GET.get("style")}
+    if request.GET.get("algorithm") in algorithms.REGISTRY:
+        initial["algorithm"] = request.GET["algorithm"]
+    form = JobForm(data, owner=request.user, initial=initial)
+    options = option_forms(data)
+    if data is not None and form.is_valid():
+        name = form.cleaned_data["algorithm"]
+        options_form = options[name]
+        if options_form.is_valid():
+            try:
+                job = services.job_create(
+                    owner=request.user,
+                    algorithm=name,
+                    content=form.cleaned_data["content"],
+                    styles=form.chosen_styles(),
+                    options=options_form.cleaned_data,
+                )
+            except ValidationError as error:
+                option_errors = {k: v for k, v in error.message_dict.items() if k in options_form.fields}
+                _apply_errors(options_form, ValidationError(option_errors))
+                other_errors = {k: v for k, v in error.message_dict.items() if k not in option_errors}
+                _apply_errors(form, ValidationError(other_errors), aliases={"styles": "style_1"})
+            else:
+                messages.success(request, "Your job is queued.")
+                return redirect(job)
+    context = {
+        "form": form,
+        "option_forms": [(algorithms.REGISTRY[name], f) for name, f in options.items()],
+        "no_style_algorithms": " ".join(n for n, a in algorithms.REGISTRY.items() if a.max_styles == 0),
+        "has_photos": form.fields["content"].queryset.exists(),
+        "has_errors": bool(form.errors) or any(f.errors for f in options.values() if f.is_bound),
+    }
+    return render(request, "studio/job_form.html", context, status=400 if context["has_errors"] else 200)
+
+
+def _job_for_page(request: HttpRequest, pk: int) -> Job:
+    return services.job_fail_if_stale(selectors.job_of(request.user, pk))
+
+
+@login_required
+def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job_for_page(request, pk)
+    return render(
+        request,
+        "studio/job_detail.html",
+        {"job": job, "progress": selectors.job_progress(job), "algorithm": algorithms.REGISTRY.get(job.algorithm)},
+    )
+
+
+@login_required
+@require_GET
+def job_progress(request: HttpRequest, pk: int) -> JsonResponse:
+    response = JsonResponse(selectors.job_progress(_job_for_page(request, pk)))
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def job_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    job = services.job_cancel(job=selectors.job_of(request.user, pk), by=request.user)
+    if job.state == Job.State.CANCELLED:
+        messages.info(request, "The job was cancelled.")
+    elif job.state == Job.State.RUNNING:
+        messages.info(request, "Stopping the job…")
+    return redirect(job)
+
+
+@login_required
+@require_GET
+def job_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    return file_response(selectors.job_of(request.user, pk).preview)
+
+
+# --- Results ---------------------------------------------------------------------------------
+
+
+@login_required
+def result_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "studio/result_list.html", {"page": _page(request, selectors.results_of(request.user))})
+
+
+def result_detail(request: HttpRequest, token: str) -> HttpResponse:
+    result = visible_or_login(request, lambda: selectors.result_for_viewer(request.user, token))
+    if isinstance(result, HttpResponse):
+        return result
+    owner = is_owner(request.user, result)
+    context = {
+        "result": result,
+        "is_owner": owner,
+        "job": result.job,
+        "edit_form": ResultForm(initial={"title": result.title, "visibility": result.visibility}) if owner else None,
+        "albums": selectors.albums_of(request.user) if owner else (),
+        "in_albums": result.albums.filter(owner_id=request.user.pk) if owner else (),
+        "share_url": request.build_absolute_uri(result.get_absolute_url()),
+    }
+    return render(request, "studio/result_detail.html", context)
+
+
+@require_GET
+def result_file(request: HttpRequest, token: str, variant: str) -> HttpResponse:
+    result = visible_or_login(request, lambda: selectors.result_for_viewer(request.user, token))
+    if isinstance(result, HttpResponse):
+        return result
+    if variant not in ("image", "thumb", "download"):
+        raise Http404("No such file.")
+    if variant == "thumb":
+        return file_response(result.thumbnail)
+    if variant == "download":
+        return file_response(result.image, download_name=f"{result.title[:80] or 'result'}{_suffix(result)}")
+    return file_response(result.image)
+
+
+def _suffix(result: Result) -> str:
+    return "." + result.image.name.rsplit(".", 1)[-1] if "." in result.image.name else ""
+
+
+@require_GET
+def result_input(request: HttpRequest, token: str, upload_pk: int, variant: str) -> HttpResponse:
+    """The photo and styles a result was made from, for whoever may see the result."""
+    result = visible_or_login(request, lambda: selectors.result_for_viewer(request.user, token))
+    if isinstance(result, HttpResponse):
+        return result
+    job = result.job
+    inputs = [job.content] + [s.upload for s in job.job_styles.all()] if job else []
+    upload = next((u for u in inputs if u is not None and u.pk == upload_pk), None)
+    if upload is None or variant not in ("image", "thumb"):
+        raise Http404("No such image.")
+    return file_response(upload.thumbnail if variant == "thumb" else upload.image)
+
+
+@login_required
+@require_POST
+def result_edit(request: HttpRequest, token: str) -> HttpResponse:
+    result = selectors.result_for_owner(request.user, token)
+    form = ResultForm(request.POST)
+    if form.is_valid():
+        services.result_update(result=result, by=request.user, **form.cleaned_data)
+        messages.success(request, "Saved.")
+    else:
+        messages.error(request, "Give the result a title and choose who can see it.")
+    return redirect(result)
+
+
+@login_required
+@require_POST
+def result_delete(request: HttpRequest, token: str) -> HttpResponse:
+    result = selectors.result_for_owner(request.user, token)
+    services.result_delete(result=result, by=request.user)
+    messages.success(request, f"Deleted “{result.title}”.")
+    return redirect("studio:result_list")
+
+
+# --- Albums ----------------------------------------------------------------------------------
+
+
+@login_required
+def album_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "studio/album_list.html", {"albums": selectors.albums_of(request.user)})
+
+
+@login_required
+def album_create(request: HttpRequest) -> HttpResponse:
+    form = AlbumForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            album = services.album_create(owner=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, f"Created the album “{album.title}”.")
+            return redirect(album)
+    return render(request, "studio/album_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def album_detail(request: HttpRequest, token: str) -> HttpResponse:
+    album = visible_or_login(request, lambda: selectors.album_for_viewer(request.user, token))
+    if isinstance(album, HttpResponse):
+        return album
+    return render(
+        request,
+        "studio/album_detail.html",
+        {
+            "album": album,
+            "is_owner": is_owner(request.user, album),
+            "page": _page(request, selectors.album_results_for_viewer(request.user, album)),
+            "share_url": request.build_absolute_uri(album.get_absolute_url()),
+        },
+    )
+
+
+@login_required
+def album_edit(request: HttpRequest, token: str) -> HttpResponse:
+    album = selectors.album_for_owner(request.user, token)
+    form = AlbumForm(request.POST or None, instance=album)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.album_update(album=album, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "Saved.")
+            return redirect(album)
+    return render(request, "studio/album_form.html", {"form": form, "album": album}, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def album_delete(request: HttpRequest, token: str) -> HttpResponse:
+    album = selectors.album_for_owner(request.user, token)
+    services.album_delete(album=album, by=request.user)
+    messages.success(request, f"Deleted the album “{album.title}”. Its results are still in My results.")
+    return redirect("studio:album_list")
+
+
+@login_required
+@require_POST
+def album_add(request: HttpRequest, token: str) -> HttpResponse:
+    """Add the result `token` to the album chosen in the form; back to the result page."""
+    result = selectors.result_for_owner(request.user, token)
+    album = selectors.album_for_owner(request.user, request.POST.get("album", ""))
+    services.album_add_result(album=album, result=result, by=request.user)
+    messages.success(request, f"Added to “{album.title}”.")
+    return redirect(result)
+
+
+@login_required
+@require_POST
+def album_remove(request: HttpRequest, token: str) -> HttpResponse:
+    album = selectors.album_for_owner(request.user, token)
+    result = selectors.result_for_owner(request.user, request.POST.get("result", ""))
+    services.album_remove_result(album=album, result=result, by=request.user)
+    messages.success(request, f"Removed from “{album.title}”.")
+    return redirect(album)

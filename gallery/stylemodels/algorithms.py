@@ -1,0 +1,167 @@
+"""Johnson and Chen in the studio's algorithm registry: each picks one enabled StyleModel.
+
+A job's options keep the model's id (JSON); the config is rebuilt in the worker, so a model
+disabled after the job was queued makes the job fail with a clear message instead of running.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django import forms
+
+from gallery.studio.algorithms import Algorithm, RunInputs, register
+from gallery.studio.services import _local_copy as local_copy
+from stylecore import chen, johnson
+from stylecore.errors import OptionError
+from stylecore.progress import ProgressCallback
+from stylecore.record import RunRecord
+
+from .models import Kind, StyleModel
+from .selectors import style_models_enabled
+
+NO_DECODER = "No Chen decoder is enabled yet: staff can upload or train one in the admin (Style models)."
+NO_JOHNSON_MODEL = "No Johnson style model is enabled yet: staff can upload or train one in the admin (Style models)."
+
+
+class StyleModelChoiceField(forms.ModelChoiceField):
+    """Offers enabled models of one kind; cleans to the model's id so job options stay JSON."""
+
+    def __init__(self, kind: str, *, missing: str, **kwargs: Any) -> None:
+        self.kind = kind
+        self.missing = missing
+        super().__init__(queryset=style_models_enabled(kind), **kwargs)
+
+    def label_from_instance(self, obj: StyleModel) -> str:
+        return f"{obj.name} ({obj.variant})" if obj.variant else obj.name
+
+    def clean(self, value: Any) -> int | None:
+        model = super().clean(value)
+        return model.pk if model is not None else None
+
+
+class _ModelFormMixin:
+    """Says plainly when no model of the kind is enabled, instead of an empty drop-down."""
+
+    model_field = "model"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields[self.model_field]
+        if not field.queryset.exists():
+            field.help_text = field.missing
+            field.empty_label = "(none enabled)"
+            field.error_messages = {**field.error_messages, "required": field.missing}
+
+
+def _enabled_model(pk: Any, kind: str, field: str) -> StyleModel:
+    model = style_models_enabled(kind).filter(pk=pk).first() if pk is not None else None
+    if model is None:
+        raise OptionError(field, "This style model is not available (it was disabled or removed); choose another.")
+    return model
+
+
+# --- Johnson -----------------------------------------------------------------------------------
+
+
+class JohnsonOptionsForm(_ModelFormMixin, forms.Form):
+    model = StyleModelChoiceField(
+        Kind.JOHNSON, missing=NO_JOHNSON_MODEL, label="Style model", empty_label="Choose a style"
+    )
+    size = forms.IntegerField(
+        required=False, help_text="Longer side of the result; leave empty to keep the photo's size."
+    )
+
+
+@dataclass(frozen=True)
+class JohnsonJob:
+    model: StyleModel
+    config: johnson.JohnsonConfig
+
+
+def _johnson_config(options: Mapping[str, Any], style_weights: Sequence[float]) -> JohnsonJob:
+    return JohnsonJob(
+        model=_enabled_model(options.get("model"), Kind.JOHNSON, "model"),
+        config=johnson.JohnsonConfig(size=options.get("size")),
+    )
+
+
+def _johnson_run(job: JohnsonJob, inputs: RunInputs, on_progress: ProgressCallback) -> RunRecord:
+    model = local_copy(job.model.file, Path(inputs.output).parent, "model")
+    record = johnson.run_files(model, inputs.content, inputs.output, size=job.config.size, on_progress=on_progress)
+    record.params["model"] = job.model.name  # the model's name, not the scratch copy's
+    return record
+
+
+register(
+    Algorithm(
+        name="johnson",
+        label="Johnson (fast style network)",
+        description="One pass through a network trained for one style: pick a style model, no style upload.",
+        options_form=JohnsonOptionsForm,
+        build_config=_johnson_config,
+        run=_johnson_run,
+        min_styles=0,
+        max_styles=0,
+    )
+)
+
+
+# --- Chen style swap ---------------------------------------------------------------------------
+
+_CHEN = chen.ChenConfig()
+
+
+class ChenOptionsForm(_ModelFormMixin, forms.Form):
+    model_field = "decoder"
+
+    decoder = StyleModelChoiceField(Kind.CHEN_DECODER, missing=NO_DECODER, label="Decoder", empty_label=None)
+    patch = forms.IntegerField(
+        initial=_CHEN.patch, help_text="Style patch side (feature pixels): larger copies bigger motifs."
+    )
+    stride = forms.IntegerField(initial=_CHEN.stride, help_text="Patch step; at most the patch size.")
+    style_size = forms.IntegerField(initial=_CHEN.style_size, help_text="Longer side the style image is scaled to.")
+    size = forms.IntegerField(
+        required=False, help_text="Longer side of the result; leave empty to keep the photo's size."
+    )
+
+
+@dataclass(frozen=True)
+class ChenJob:
+    decoder: StyleModel
+    config: chen.ChenConfig
+
+
+def _chen_config(options: Mapping[str, Any], style_weights: Sequence[float]) -> ChenJob:
+    return ChenJob(
+        decoder=_enabled_model(options.get("decoder"), Kind.CHEN_DECODER, "decoder"),
+        config=chen.ChenConfig(
+            patch=options["patch"], stride=options["stride"], style_size=options["style_size"], size=options.get("size")
+        ),
+    )
+
+
+def _chen_run(job: ChenJob, inputs: RunInputs, on_progress: ProgressCallback) -> RunRecord:
+    decoder = local_copy(job.decoder.file, Path(inputs.output).parent, "decoder")
+    record = chen.run_files(
+        inputs.content, inputs.styles[0], inputs.output, job.config, decoder=decoder, on_progress=on_progress
+    )
+    record.params["decoder"] = job.decoder.name
+    return record
+
+
+register(
+    Algorithm(
+        name="chen",
+        label="Chen style swap (any style, fast)",
+        description="Swaps each patch of the photo for the closest style patch, then decodes: any one style image.",
+        options_form=ChenOptionsForm,
+        build_config=_chen_config,
+        run=_chen_run,
+        min_styles=1,
+        max_styles=1,
+    )
+)

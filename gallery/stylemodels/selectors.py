@@ -1,0 +1,62 @@
+"""Reads for style models, training runs and compare groups."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+
+from gallery.studio.permissions import User
+
+from .models import CompareGroup, StyleModel, TrainingRun
+
+
+def style_models_enabled(kind: str | None = None) -> QuerySet[StyleModel]:
+    """What users may pick (job form, API): enabled models only, optionally of one kind."""
+    models = StyleModel.objects.filter(enabled=True)
+    return models.filter(kind=kind) if kind else models
+
+
+def style_model_for_viewer(user: User, slug: str) -> StyleModel:
+    """Staff see every model; signed-in users only enabled ones (Http404 otherwise)."""
+    models = StyleModel.objects.all() if user.is_staff else style_models_enabled()
+    return get_object_or_404(models, slug=slug)
+
+
+def training_run_progress(run: TrainingRun) -> dict[str, Any]:
+    """The admin page's live data: progress, the loss history and the latest preview."""
+    return {
+        "id": run.pk,
+        "state": run.state,
+        "state_label": run.get_state_display(),
+        "finished": run.is_finished,
+        "cancel_requested": run.cancel_requested,
+        "step": run.step,
+        "total": run.total,
+        "percent": run.percent,
+        "losses": run.losses,
+        "images_per_s": run.losses.get("images_per_s"),
+        "eta_seconds": run.eta_seconds,
+        "message": run.message,
+        "checkpoint_step": run.checkpoint_step,
+        "history": run.loss_history,
+        "preview_url": (
+            f"{reverse('admin:stylemodels_trainingrun_preview', args=[run.pk])}?step={run.step}"
+            if run.preview
+            else None
+        ),
+        "style_model_url": (
+            reverse("admin:stylemodels_stylemodel_change", args=[run.style_model_id]) if run.style_model_id else None
+        ),
+        "elapsed_seconds": (
+            round(((run.finished_at or timezone.now()) - run.started_at).total_seconds(), 1) if run.started_at else None
+        ),
+    }
+
+
+def compare_group_of(user: User, pk: int) -> CompareGroup:
+    """The owner's compare group (Http404 for missing and for not-yours alike)."""
+    return get_object_or_404(CompareGroup.objects.filter(owner_id=user.pk), pk=pk)

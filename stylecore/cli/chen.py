@@ -1,0 +1,92 @@
+"""`python -m stylecore chen | chen-train`: style swap with a trained inverse network."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ..chen import ChenConfig, DecoderTrainConfig, run_files, train_files
+from .johnson import DEVICE_HELP, progress_bar
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    defaults = ChenConfig()
+    run = subparsers.add_parser("chen", help="stylize a photo with any style image by style swap (Chen & Schmidt)")
+    run.add_argument("content", type=Path, metavar="CONTENT")
+    run.add_argument("style", type=Path, metavar="STYLE")
+    run.add_argument("-o", "--output", type=Path, required=True, help="result file (.png keeps alpha, .jpg)")
+    run.add_argument("--decoder", type=Path, required=True, help="inverse network trained with chen-train")
+    run.add_argument("--patch", type=int, default=defaults.patch, help=f"style patch size (default {defaults.patch})")
+    run.add_argument("--stride", type=int, default=defaults.stride, help=f"default {defaults.stride}")
+    run.add_argument("--size", type=int, help="longer side of the result in pixels (default: the photo's size)")
+    run.add_argument("--style-size", type=int, default=defaults.style_size, help=f"default {defaults.style_size}")
+    run.add_argument("--device", help=DEVICE_HELP)
+    run.set_defaults(func=_run)
+
+    train_defaults = DecoderTrainConfig()
+    train = subparsers.add_parser("chen-train", help="train the inverse network on content and style photo folders")
+    train.add_argument("--content-data", type=Path, required=True, help="folder of content photos")
+    train.add_argument("--style-data", type=Path, required=True, help="folder of style images")
+    train.add_argument("-o", "--output", type=Path, required=True, help="decoder file (.safetensors)")
+    train.add_argument("--steps", type=int, default=train_defaults.steps, help=f"default {train_defaults.steps}")
+    train.add_argument("--size", type=int, default=train_defaults.size, help=f"default {train_defaults.size}")
+    train.add_argument("--batch", type=int, default=train_defaults.batch, help=f"default {train_defaults.batch}")
+    train.add_argument("--lr", type=float, default=train_defaults.lr)
+    train.add_argument("--tv-weight", type=float, default=train_defaults.tv_weight)
+    train.add_argument("--instance-norm", action="store_true", help="instance norm in the inverse network")
+    train.add_argument("--checkpoint-every", type=int, default=train_defaults.checkpoint_every, help="steps; 0: none")
+    train.add_argument("--resume", action="store_true", help="continue from the checkpoint next to the decoder file")
+    train.add_argument(
+        "--preview-every", type=int, default=0, help="save a preview every N steps (needs --preview-dir)"
+    )
+    train.add_argument("--preview-dir", type=Path)
+    train.add_argument("--seed", type=int, default=train_defaults.seed)
+    train.add_argument(
+        "--weights", help="VGG19 weights: torchvision, random or a file (default: STYLECORE_VGG_WEIGHTS)"
+    )
+    train.add_argument("--device", help=DEVICE_HELP)
+    train.set_defaults(func=_train)
+
+
+def _run(args: argparse.Namespace) -> int:
+    config = ChenConfig(patch=args.patch, stride=args.stride, style_size=args.style_size, size=args.size)
+    with progress_bar("chen") as on_progress:
+        record = run_files(
+            args.content,
+            args.style,
+            args.output,
+            config,
+            decoder=args.decoder,
+            device=args.device,
+            on_progress=on_progress,
+        )
+    print(f"{args.output}: {record.seconds:.2f} s on {record.device} ({record.params['seconds']})")
+    return 0
+
+
+def _train(args: argparse.Namespace) -> int:
+    config = DecoderTrainConfig(
+        size=args.size,
+        batch=args.batch,
+        steps=args.steps,
+        lr=args.lr,
+        tv_weight=args.tv_weight,
+        instance_norm=args.instance_norm,
+        checkpoint_every=args.checkpoint_every,
+        preview_every=args.preview_every if args.preview_dir else 0,
+        seed=args.seed,
+        weights=args.weights,
+    )
+    with progress_bar("chen-train", args.preview_dir) as on_progress:
+        record = train_files(
+            args.content_data,
+            args.style_data,
+            args.output,
+            config,
+            resume=args.resume,
+            device=args.device,
+            on_progress=on_progress,
+        )
+    marks = " (random VGG weights)" if record.random_weights else ""
+    print(f"{args.output}: {record.steps_done} steps in {record.seconds:.1f} s on {record.device}{marks}")
+    return 0

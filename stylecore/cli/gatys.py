@@ -1,0 +1,114 @@
+"""`python -m stylecore gatys CONTENT STYLE [STYLE...] -o OUT [options]`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from tqdm import tqdm
+
+from ..devices import DEVICE_CHOICES
+from ..errors import OptionError
+from ..gatys import INITS, OPTIMIZERS, GatysConfig, run_files
+from ..images import save_image
+from ..progress import Progress
+
+# Option values arrive as strings and are converted here, so a bad value is one OptionError line
+# (exit 2) instead of argparse's usage dump.
+_INTS = ("size", "steps", "scales", "seed", "preview_every")
+_FLOATS = ("lr", "content_weight", "style_weight", "tv_weight")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    defaults = GatysConfig()
+    parser = subparsers.add_parser(
+        "gatys",
+        help="stylize a photo by optimisation (Gatys et al.)",
+        description="Optimise the content photo's pixels so its VGG19 features take on the style images' textures.",
+    )
+    parser.add_argument("content", type=Path, metavar="CONTENT")
+    parser.add_argument("styles", type=Path, nargs="+", metavar="STYLE")
+    parser.add_argument(
+        "-o", "--output", metavar="OUT", type=Path, required=True, help="result file (.png keeps alpha, .jpg)"
+    )
+    parser.add_argument("--size", metavar="PX", help=f"longer side of the result in pixels (default {defaults.size})")
+    parser.add_argument("--steps", metavar="N", help=f"optimiser steps per scale (default {defaults.steps})")
+    parser.add_argument(
+        "--optimizer", metavar="{lbfgs,adam}", help=f"{' or '.join(OPTIMIZERS)} (default {defaults.optimizer})"
+    )
+    parser.add_argument("--lr", metavar="F", help="learning rate (default 1.0 for lbfgs, 0.02 for adam)")
+    parser.add_argument("--content-weight", metavar="F", help=f"default {defaults.content_weight:g}")
+    parser.add_argument("--style-weight", metavar="F", help=f"default {defaults.style_weight:g}")
+    parser.add_argument("--tv-weight", metavar="F", help=f"total-variation weight (default {defaults.tv_weight:g})")
+    parser.add_argument(
+        "--style-blend", metavar="W1,W2", help="one weight per style image, e.g. 0.7,0.3 (default: equal)"
+    )
+    parser.add_argument("--preserve-colors", action="store_true", help="keep the content photo's colours")
+    parser.add_argument("--init", metavar="{content,noise,style}", help=f"{', '.join(INITS)} (default {defaults.init})")
+    parser.add_argument("--scales", metavar="N", help="coarse-to-fine scales, 1-4 (default 1)")
+    parser.add_argument("--seed", metavar="N", help="random seed: the same seed gives the same result")
+    parser.add_argument(
+        "--weights",
+        metavar="SPEC",
+        help="VGG19 weights: torchvision, random or a file (default: STYLECORE_VGG_WEIGHTS)",
+    )
+    parser.add_argument(
+        "--device",
+        metavar="{auto,cpu,cuda,mps}",
+        help=f"{', '.join(DEVICE_CHOICES)} (default: STYLECORE_DEVICE or auto)",
+    )
+    parser.add_argument("--preview-every", metavar="N", help="save a preview image every N steps (needs --preview-dir)")
+    parser.add_argument("--preview-dir", metavar="DIR", type=Path, help="folder for the previews")
+    parser.add_argument("--denoise", action="store_true", help="denoise the result with ZS-N2N")
+    parser.set_defaults(func=run)
+
+
+def _convert(name: str, text: str, kind: type) -> int | float:
+    try:
+        return kind(text)
+    except ValueError:
+        raise OptionError(
+            name.replace("_", "-"), f"must be {'a whole number' if kind is int else 'a number'}, not {text!r}"
+        ) from None
+
+
+def config_from_args(args: argparse.Namespace) -> GatysConfig:
+    options: dict = {}
+    for name in (*_INTS, *_FLOATS):
+        text = getattr(args, name)
+        if text is not None:
+            options[name] = _convert(name, text, int if name in _INTS else float)
+    if args.style_blend is not None:
+        options["style_blend"] = tuple(_convert("style_blend", part, float) for part in args.style_blend.split(","))
+    for name in ("optimizer", "init", "weights"):
+        if getattr(args, name) is not None:
+            options[name] = getattr(args, name)
+    if options.get("preview_every") and args.preview_dir is None:
+        raise OptionError("preview-dir", "is needed with --preview-every")
+    return GatysConfig(preserve_colors=args.preserve_colors, denoise=args.denoise, **options)
+
+
+def run(args: argparse.Namespace) -> int:
+    config = config_from_args(args)
+    bar = tqdm(
+        desc="gatys", unit="step", file=sys.stderr, dynamic_ncols=True, delay=0.5
+    )  # delay: no bar on early errors
+
+    def on_progress(progress: Progress) -> bool:
+        if bar.total != progress.total:
+            bar.reset(total=progress.total)
+        bar.set_description(progress.stage if progress.stage == "denoise" else f"gatys {progress.stage}".strip())
+        bar.set_postfix({key: f"{value:.3g}" for key, value in progress.losses.items()}, refresh=False)
+        bar.update(progress.step - bar.n)
+        if progress.preview is not None:
+            save_image(progress.preview, args.preview_dir / f"preview-{progress.step:05d}.png")
+        return False
+
+    try:
+        record = run_files(args.content, args.styles, args.output, config, device=args.device, on_progress=on_progress)
+    finally:
+        bar.close()
+    marks = " (random VGG weights)" if record.random_weights else ""
+    print(f"{args.output}: {record.steps_done} steps in {record.seconds:.1f} s on {record.device}{marks}")
+    return 0

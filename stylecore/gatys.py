@@ -1,0 +1,326 @@
+"""Gatys et al. style transfer: optimise the pixels so VGG19 features match content and style.
+
+Content loss at conv4_2, style loss on normalised Gram matrices at conv1_1..conv5_1, plus total
+variation. Content and style targets are computed once per scale under no_grad; each step is
+then one forward and one backward pass of VGG19 cut after conv5_1.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+
+from .devices import describe_device, pick_device
+from .errors import ImageError, OptionError, StylecoreError
+from .features import VGGFeatures
+from .images import image_to_tensor, load_image, output_format, save_image, tensor_to_image
+from .losses import content_loss, gram_matrix, style_loss, total_variation
+from .progress import Progress, ProgressCallback
+from .record import RunRecord
+
+log = logging.getLogger(__name__)
+
+CONTENT_LAYER = "conv4_2"
+STYLE_LAYERS = ("conv1_1", "conv2_1", "conv3_1", "conv4_1", "conv5_1")
+OPTIMIZERS = ("lbfgs", "adam")
+INITS = ("content", "noise", "style")
+DEFAULT_LR = {"lbfgs": 1.0, "adam": 0.02}
+MIN_SIDE = 16  # VGG19 halves the image four times before conv5_1
+LBFGS_HISTORY = 8  # each history pair is two image-sized vectors: 48 MB at 512 px, bounded for big images
+
+
+def _check_number(field: str, value: object, low: float, high: float, *, integer: bool = False) -> None:
+    kind = int if integer else (int, float)
+    if isinstance(value, bool) or not isinstance(value, kind) or not math.isfinite(value):
+        raise OptionError(field, f"must be {'a whole number' if integer else 'a number'}, not {value!r}")
+    if not low <= value <= high:
+        raise OptionError(field, f"must be between {low:g} and {high:g}, not {value:g}")
+
+
+@dataclass
+class GatysConfig:
+    size: int = 512  # longer side of the output, pixels
+    steps: int = 300  # optimiser steps at each scale (one VGG forward+backward each)
+    optimizer: str = "lbfgs"
+    lr: float | None = None  # None: 1.0 for L-BFGS, 0.02 for Adam (pixels are in [0, 1])
+    content_weight: float = 1.0
+    style_weight: float = 1e6  # Grams are normalised by C*H*W, hence the large factor
+    tv_weight: float = 1e-2
+    style_blend: tuple[float, ...] | None = None  # one weight per style image; None: equal
+    preserve_colors: bool = False
+    init: str = "content"
+    scales: int = 1  # coarse-to-fine: scale k works at size / 2**(scales-1-k)
+    seed: int | None = None
+    weights: str | None = None  # VGG19 weights spec; None: the STYLECORE_VGG_WEIGHTS setting
+    preview_every: int = 0  # 0: no previews
+    denoise: bool = False  # ZS-N2N post-process on the result
+
+    def __post_init__(self) -> None:
+        _check_number("size", self.size, MIN_SIDE, 4096, integer=True)
+        _check_number("steps", self.steps, 1, 5000, integer=True)
+        if self.optimizer not in OPTIMIZERS:
+            raise OptionError("optimizer", f"must be one of {', '.join(OPTIMIZERS)}, not {self.optimizer!r}")
+        if self.lr is not None:
+            _check_number("lr", self.lr, 1e-6, 10)
+        for field in ("content_weight", "style_weight", "tv_weight"):
+            _check_number(field, getattr(self, field), 0, 1e12)
+        if self.content_weight == 0 and self.style_weight == 0:
+            raise OptionError("style_weight", "content and style weights cannot both be 0")
+        if self.style_blend is not None:
+            self.style_blend = tuple(self.style_blend)
+            if not self.style_blend:
+                raise OptionError("style_blend", "give one weight per style image")
+            for weight in self.style_blend:
+                _check_number("style_blend", weight, 0, 1e6)
+            if sum(self.style_blend) <= 0:
+                raise OptionError("style_blend", "at least one weight must be above 0")
+        if self.init not in INITS:
+            raise OptionError("init", f"must be one of {', '.join(INITS)}, not {self.init!r}")
+        _check_number("scales", self.scales, 1, 4, integer=True)
+        if self.seed is not None:
+            _check_number("seed", self.seed, 0, 2**63 - 1, integer=True)
+        _check_number("preview_every", self.preview_every, 0, 5000, integer=True)
+
+    @property
+    def learning_rate(self) -> float:
+        return self.lr if self.lr is not None else DEFAULT_LR[self.optimizer]
+
+    def to_params(self) -> dict:
+        params = asdict(self)
+        params["style_blend"] = list(self.style_blend) if self.style_blend is not None else None
+        params["lr"] = self.learning_rate
+        return params
+
+
+@dataclass
+class GatysResult:
+    image: torch.Tensor  # (1, 3, H, W) in [0, 1] at the content's size
+    steps_done: int
+    stopped: bool
+    losses: dict[str, float]  # the last step's weighted loss parts and total
+
+
+def _luminance(x: torch.Tensor) -> torch.Tensor:
+    r, g, b = x.unbind(1)
+    return (0.299 * r + 0.587 * g + 0.114 * b).unsqueeze(1)
+
+
+def _with_content_colours(x: torch.Tensor, content: torch.Tensor) -> torch.Tensor:
+    """The result's luminance with the content's chroma.
+
+    Adding the same luminance change to R, G and B keeps R-Y and B-Y, i.e. YCbCr's Cb and Cr,
+    exactly: this is the YCbCr recombination of Gatys et al. 2016 without a colour-space trip.
+    """
+    return (content + (_luminance(x) - _luminance(content))).clamp(0, 1)
+
+
+def _luminance_matched(style: torch.Tensor, content: torch.Tensor) -> torch.Tensor:
+    """Grey style whose luminance mean/std match the content's (luminance-only transfer)."""
+    ys, yc = _luminance(style), _luminance(content)
+    ys = (ys - ys.mean()) / ys.std().clamp_min(1e-5) * yc.std() + yc.mean()
+    return ys.clamp(0, 1).expand(-1, 3, -1, -1)
+
+
+def _resized(x: torch.Tensor, size: tuple[int, int]) -> torch.Tensor:
+    if tuple(x.shape[-2:]) == size:
+        return x
+    return F.interpolate(x, size=size, mode="bilinear", align_corners=False, antialias=True).clamp(0, 1)
+
+
+def _scaled(x: torch.Tensor, factor: int) -> torch.Tensor:
+    h, w = x.shape[-2:]
+    return _resized(x, (max(1, round(h / factor)), max(1, round(w / factor))))
+
+
+@torch.no_grad()
+def _targets(
+    vgg: VGGFeatures, content: torch.Tensor, styles: Sequence[torch.Tensor], blend: Sequence[float]
+) -> tuple[dict[str, torch.Tensor], dict[str, torch.Tensor]]:
+    """Content features and blended style Grams; each image goes through VGG once.
+
+    Blending the Grams is the same as weighting one style loss per image: sum_k w_k |G - A_k|^2
+    differs from |G - sum_k w_k A_k|^2 (weights summing to 1) by a constant.
+    """
+    content_targets = {CONTENT_LAYER: vgg(content)[CONTENT_LAYER]}
+    grams: dict[str, torch.Tensor] = {}
+    for style, weight in zip(styles, blend, strict=True):
+        features = vgg(style)
+        for name in STYLE_LAYERS:
+            gram = gram_matrix(features[name]).mul_(weight)
+            grams[name] = grams[name].add_(gram) if name in grams else gram
+        del features
+    return content_targets, grams
+
+
+def _initial(init: str, content: torch.Tensor, style: torch.Tensor, generator: torch.Generator | None) -> torch.Tensor:
+    if init == "noise":
+        noise = torch.rand(content.shape, generator=generator, dtype=content.dtype)
+        return noise.to(content.device)
+    if init == "style":
+        return _resized(style, tuple(content.shape[-2:]))
+    return content.clone()
+
+
+def stylize(
+    content: torch.Tensor,
+    styles: Sequence[torch.Tensor],
+    config: GatysConfig,
+    *,
+    features: VGGFeatures | None = None,
+    on_progress: ProgressCallback | None = None,
+) -> GatysResult:
+    """The tensor-level run: content (1,3,H,W) and styles (1,3,h,w) in [0, 1] on one device."""
+    if not styles:
+        raise OptionError("styles", "give at least one style image")
+    blend = config.style_blend or (1.0,) * len(styles)
+    if len(blend) != len(styles):
+        raise OptionError("style_blend", f"gives {len(blend)} weights for {len(styles)} style images")
+    blend = tuple(weight / sum(blend) for weight in blend)
+    for image in (content, *styles):
+        if min(image.shape[-2:]) < MIN_SIDE:
+            raise ImageError(f"An image is too narrow: {image.shape[-1]}x{image.shape[-2]} pixels at this size.")
+    vgg = features if features is not None else VGGFeatures((*STYLE_LAYERS, CONTENT_LAYER), weights=config.weights)
+    vgg.to(content.device)
+    if config.preserve_colors:
+        styles = [_luminance_matched(style, content) for style in styles]
+    generator = torch.Generator().manual_seed(config.seed) if config.seed is not None else None
+    # Coarse scales smaller than VGG's minimum are dropped rather than refused.
+    factors = [2**k for k in reversed(range(config.scales)) if min(content.shape[-2:]) // 2**k >= MIN_SIDE]
+    total = config.steps * len(factors)
+    x, done, stopped, losses = None, 0, False, {}
+    for index, factor in enumerate(factors):
+        scale_content = _scaled(content, factor)
+        vgg_content = _luminance(scale_content).expand(-1, 3, -1, -1) if config.preserve_colors else scale_content
+        scale_styles = [_scaled(style, factor) for style in styles]
+        targets = _targets(vgg, vgg_content, scale_styles, blend)
+        if x is None:
+            x = _initial(config.init, vgg_content, scale_styles[0], generator)
+        else:
+            x = _resized(x, tuple(scale_content.shape[-2:]))
+        stage = f"scale {index + 1}/{len(factors)}" if len(factors) > 1 else ""
+        x, done, stopped, losses = _optimise(x, vgg, targets, config, scale_content, done, total, stage, on_progress)
+        del targets, scale_styles
+        if stopped:
+            break
+    image = _resized(x, tuple(content.shape[-2:]))
+    if config.preserve_colors:
+        image = _with_content_colours(image, content)
+    if config.denoise and not stopped:
+        image, stopped = _denoise(image, config, on_progress)
+    return GatysResult(image=image, steps_done=done, stopped=stopped, losses=losses)
+
+
+def _optimise(
+    x: torch.Tensor,
+    vgg: VGGFeatures,
+    targets: tuple[dict[str, torch.Tensor], dict[str, torch.Tensor]],
+    config: GatysConfig,
+    content: torch.Tensor,
+    done: int,
+    total: int,
+    stage: str,
+    on_progress: ProgressCallback | None,
+) -> tuple[torch.Tensor, int, bool, dict[str, float]]:
+    content_targets, style_grams = targets
+    x = x.detach().clone(memory_format=torch.contiguous_format).requires_grad_(True)  # L-BFGS flattens it
+    if config.optimizer == "lbfgs":
+        # max_iter=1: each .step() is one evaluation, so progress and stop requests come every step.
+        optimizer = torch.optim.LBFGS([x], lr=config.learning_rate, max_iter=1, history_size=LBFGS_HISTORY)
+    else:
+        optimizer = torch.optim.Adam([x], lr=config.learning_rate)
+    parts: list[torch.Tensor] = []
+
+    def closure() -> torch.Tensor:
+        optimizer.zero_grad(set_to_none=True)
+        features = vgg(x)
+        c = (
+            config.content_weight * content_loss(features, content_targets)
+            if config.content_weight
+            else x.new_zeros(())
+        )
+        s = config.style_weight * style_loss(features, style_grams) if config.style_weight else x.new_zeros(())
+        tv = config.tv_weight * total_variation(x) if config.tv_weight else x.new_zeros(())
+        loss = c + s + tv
+        loss.backward()
+        parts[:] = [c.detach(), s.detach(), tv.detach(), loss.detach()]
+        return loss
+
+    losses: dict[str, float] = {}
+    stopped = False
+    for _ in range(config.steps):
+        if config.optimizer == "lbfgs":
+            optimizer.step(closure)
+        else:
+            closure()
+            optimizer.step()
+        with torch.no_grad():
+            x.clamp_(0, 1)
+        done += 1
+        losses = dict(zip(("content", "style", "tv", "total"), torch.stack(parts).tolist(), strict=True))
+        if not math.isfinite(losses["total"]):
+            raise StylecoreError("The optimisation diverged (the loss is not finite); try a lower learning rate.")
+        if on_progress is not None:
+            preview = None
+            if config.preview_every and done % config.preview_every == 0:
+                shown = _with_content_colours(x.detach(), content) if config.preserve_colors else x.detach()
+                preview = tensor_to_image(shown)
+            if on_progress(Progress(step=done, total=total, losses=losses, preview=preview, stage=stage)):
+                stopped = True
+                break
+    return x.detach(), done, stopped, losses
+
+
+def _denoise(
+    image: torch.Tensor, config: GatysConfig, on_progress: ProgressCallback | None
+) -> tuple[torch.Tensor, bool]:
+    from .zsn2n import DenoiseConfig, denoise_tensor  # imported here: only runs that ask for it pay for it
+
+    def relay(progress: Progress) -> bool:
+        return on_progress(replace(progress, stage="denoise")) if on_progress is not None else False
+
+    denoised, _, stopped = denoise_tensor(image, DenoiseConfig(seed=config.seed), on_progress=relay)
+    return denoised.clamp(0, 1), stopped
+
+
+def run_files(
+    content: Path,
+    styles: Sequence[Path],
+    output: Path,
+    config: GatysConfig,
+    *,
+    device: str | None = None,
+    on_progress: ProgressCallback | None = None,
+) -> RunRecord:
+    """Load the content and style files, stylize, save the result (with its RunRecord) to output."""
+    output_format(output)  # a bad file name fails now, not after the run
+    if not styles:
+        raise OptionError("styles", "give at least one style image")
+    started = time.perf_counter()
+    torch_device = pick_device(device)
+    loaded = load_image(content, size=config.size)
+    style_tensors = [image_to_tensor(load_image(path, size=config.size).rgb, torch_device) for path in styles]
+    vgg = VGGFeatures((*STYLE_LAYERS, CONTENT_LAYER), weights=config.weights)
+    result = stylize(
+        image_to_tensor(loaded.rgb, torch_device), style_tensors, config, features=vgg, on_progress=on_progress
+    )
+    record = RunRecord(
+        algorithm="gatys",
+        params=config.to_params(),
+        device=describe_device(torch_device),
+        weights=vgg.weights_source,
+        random_weights=vgg.random_weights,
+        seconds=round(time.perf_counter() - started, 3),
+        steps_done=result.steps_done,
+        stopped=result.stopped,
+        final_losses=result.losses,
+    )
+    save_image(tensor_to_image(result.image), output, record=record, alpha=loaded.alpha)
+    log.info("gatys: %d steps in %.1f s -> %s", result.steps_done, record.seconds, output)
+    return record

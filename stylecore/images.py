@@ -1,0 +1,230 @@
+"""One loader for every image users give us, and the way results are written back.
+
+Odd files either load (CMYK, 16-bit, palette, alpha, EXIF-rotated, animated) or are refused
+with an ImageError whose message can be shown to the user as it is.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import tempfile
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+import numpy as np
+import torch
+from PIL import Image, ImageOps, PngImagePlugin, UnidentifiedImageError
+
+from .errors import ImageError, OptionError
+from .record import RunRecord
+
+MAX_PIXELS = 40_000_000  # decompression-bomb limit, checked from the header before decoding
+MAX_SIDE = 12_000
+MAX_FILE_BYTES = 30 * 1024 * 1024
+# Formats users upload (JPEG covers phones' MPO); others (EPS, PDF, ICNS...) are refused, not handed to a plugin.
+FORMATS = ("JPEG", "PNG", "GIF", "WEBP", "BMP", "TIFF")
+SAVE_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG"}
+RECORD_KEY = "stylecore"
+
+Source = str | Path | bytes | BinaryIO
+
+
+@dataclass
+class ImageInfo:
+    format: str
+    width: int
+    height: int
+    mode: str
+    frames: int
+
+
+@dataclass
+class LoadedImage:
+    rgb: Image.Image  # mode RGB
+    alpha: Image.Image | None  # mode L, same size as rgb; None when the image is opaque
+    info: ImageInfo  # of the file as given (before orientation and resizing)
+
+
+def _read_bytes(source: Source) -> bytes:
+    """The file's bytes, with the size limits applied; file-likes are rewound for the caller."""
+    if isinstance(source, bytes):
+        data = source
+    elif isinstance(source, (str, Path)):
+        path = Path(source)
+        if not path.is_file():
+            raise ImageError(f"No such image file: {path}")
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ImageError(_too_big_file_message(size))
+        data = path.read_bytes()
+    else:
+        start = source.tell() if source.seekable() else None
+        data = source.read(MAX_FILE_BYTES + 1)
+        if start is not None:
+            source.seek(start)
+    if not data:
+        raise ImageError("The file is empty.")
+    if len(data) > MAX_FILE_BYTES:
+        raise ImageError(_too_big_file_message(len(data)))
+    return data
+
+
+def _too_big_file_message(size: int) -> str:
+    return f"The file is too large: {size / 2**20:.1f} MB (at most {MAX_FILE_BYTES // 2**20} MB)."
+
+
+def _too_many_pixels_message(width: int, height: int) -> str:
+    return f"The image is too large: {width}x{height} pixels (at most {MAX_PIXELS // 1_000_000} megapixels)."
+
+
+def _decode(source: Source) -> tuple[Image.Image, ImageInfo]:
+    """Open, check the header's size against our limits, then really decode (first frame)."""
+    data = _read_bytes(source)
+    Image.init()  # registers the WebP/TIFF openers that `formats=` below names
+    try:
+        # Pillow's own bomb check (a warning, then an error at twice its limit) backs up ours.
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            img = Image.open(io.BytesIO(data), formats=FORMATS)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ImageError(f"The image is too large (at most {MAX_PIXELS // 1_000_000} megapixels).") from None
+    except UnidentifiedImageError:
+        raise ImageError("This file is not an image (JPEG, PNG, GIF, WebP, BMP or TIFF).") from None
+    except (OSError, SyntaxError, ValueError, EOFError):
+        raise ImageError("The image is truncated or damaged.") from None
+    width, height = img.size
+    if width < 1 or height < 1:
+        raise ImageError("The image has no pixels.")
+    if width * height > MAX_PIXELS:
+        raise ImageError(_too_many_pixels_message(width, height))
+    if max(width, height) > MAX_SIDE:
+        raise ImageError(f"The image is too large: {width}x{height} pixels (at most {MAX_SIDE} pixels on a side).")
+    info = ImageInfo(
+        format=img.format or "", width=width, height=height, mode=img.mode, frames=getattr(img, "n_frames", 1)
+    )
+    try:
+        img.load()  # truncated data surfaces only here (LOAD_TRUNCATED_IMAGES stays False)
+    except (OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombError):
+        raise ImageError("The image is truncated or damaged.") from None
+    return img, info
+
+
+def inspect_image(source: Source) -> ImageInfo:
+    """Validate an upload: decodes it fully and applies every limit; raises ImageError."""
+    return _decode(source)[1]
+
+
+def _to_8bit(img: Image.Image) -> Image.Image:
+    """16- and 32-bit integer greyscale scaled to 8 bits (a plain convert would clip at 255)."""
+    values = np.asarray(img, dtype=np.float64)
+    return Image.fromarray(np.clip(values / 257.0, 0, 255).round().astype(np.uint8))
+
+
+def _split_alpha(img: Image.Image) -> tuple[Image.Image, Image.Image | None]:
+    if img.mode.startswith("I"):  # I, I;16, I;16B...: 16-bit data in Pillow's integer modes
+        img = _to_8bit(img)
+    if "transparency" in img.info and img.mode in ("P", "L", "RGB"):
+        img = img.convert("RGBA")
+    if img.mode in ("RGBA", "LA", "PA", "RGBa", "La"):
+        img = img.convert("RGBA")
+        return img.convert("RGB"), img.getchannel("A")
+    try:
+        return img.convert("RGB"), None
+    except ValueError:
+        raise ImageError(f"Images in colour mode {img.mode} are not supported.") from None
+
+
+def _fit(img: Image.Image, size: int) -> Image.Image:
+    width, height = img.size
+    scale = size / max(width, height)
+    new = (max(1, round(width * scale)), max(1, round(height * scale)))
+    return img if new == img.size else img.resize(new, Image.Resampling.LANCZOS, reducing_gap=3.0)
+
+
+def load_image(source: Source, *, size: int | None = None) -> LoadedImage:
+    """Load any accepted image as RGB (+ alpha kept aside); longer side == size when given."""
+    img, info = _decode(source)
+    try:
+        img = ImageOps.exif_transpose(img) or img
+    except (OSError, SyntaxError, ValueError, TypeError, KeyError):
+        pass  # unreadable EXIF: keep the pixels as stored rather than refuse the photo
+    rgb, alpha = _split_alpha(img)
+    if size is not None:
+        rgb = _fit(rgb, size)
+        alpha = alpha.resize(rgb.size, Image.Resampling.LANCZOS) if alpha is not None else None
+    return LoadedImage(rgb=rgb, alpha=alpha, info=info)
+
+
+def image_to_tensor(img: Image.Image, device: torch.device | str | None = None) -> torch.Tensor:
+    """(1, 3, H, W) float32 in [0, 1]."""
+    array = np.array(img.convert("RGB"), dtype=np.uint8)
+    tensor = torch.from_numpy(array).permute(2, 0, 1).unsqueeze(0)
+    return tensor.to(device=device, dtype=torch.float32, memory_format=torch.contiguous_format).div_(255.0)
+
+
+def tensor_to_image(t: torch.Tensor) -> Image.Image:
+    """(1, C, H, W) or (C, H, W) in [0, 1] (clamped) -> RGB image ("L" for one channel)."""
+    t = t.detach()
+    if t.dim() == 4:
+        t = t[0]
+    array = t.clamp(0, 1).mul(255).round().to(torch.uint8).permute(1, 2, 0).cpu().numpy()
+    return Image.fromarray(array[:, :, 0] if array.shape[2] == 1 else array)
+
+
+def output_format(path: str | Path) -> str:
+    """ "PNG" or "JPEG" from the file name; OptionError otherwise (check before a long run)."""
+    fmt = SAVE_FORMATS.get(Path(path).suffix.lower())
+    if fmt is None:
+        raise OptionError("output", f"must end in .png, .jpg or .jpeg, not {Path(path).name!r}")
+    return fmt
+
+
+def save_image(
+    img: Image.Image, path: str | Path, *, record: RunRecord | None = None, alpha: Image.Image | None = None
+) -> Path:
+    """Write PNG (alpha put back at the output size, RunRecord in the text chunk) or JPEG (quality 95).
+
+    Written to a temporary file first and renamed, so a crash never leaves half a result.
+    """
+    path = Path(path)
+    fmt = output_format(path)
+    img = img.convert("RGB")
+    options: dict = {}
+    if fmt == "PNG":
+        if alpha is not None:
+            img.putalpha(alpha.convert("L").resize(img.size, Image.Resampling.LANCZOS))
+        if record is not None:
+            text = PngImagePlugin.PngInfo()
+            for key, value in record.to_png_text().items():
+                text.add_text(key, value)
+            options["pnginfo"] = text
+    else:
+        options["quality"] = 95
+        if record is not None:
+            options["comment"] = record.to_png_text()[RECORD_KEY]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=path.suffix, dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            img.save(out, format=fmt, **options)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def read_record(path: str | Path) -> dict | None:
+    """The RunRecord dict stored in a result we wrote (PNG text chunk or JPEG comment), else None."""
+    with Image.open(path) as img:
+        raw = img.info.get(RECORD_KEY) or img.info.get("comment")
+    if isinstance(raw, bytes):
+        raw = raw.decode("utf-8", "replace")
+    try:
+        return json.loads(raw) if raw else None
+    except ValueError:
+        return None

@@ -1,0 +1,216 @@
+"""ZS-N2N: zero-shot Noise2Noise denoising (Mansour & Heckel, CVPR 2023).
+
+Per image, with no training data: two fixed 2x2 diagonal averaging kernels split the noisy image
+y into two half-resolution images D1(y), D2(y) whose noise is independent; a tiny CNN f learns to
+predict the noise (residual loss: D1(y) - f(D1(y)) should match D2(y) and vice versa; consistency
+loss: denoising then down-sampling should agree with down-sampling then denoising). The output is
+y - f(y).
+
+What we do beyond the paper's recipe, all measured in bench/zsn2n.py:
+- D1(y), D2(y) never change, so they are computed once and go through the net as one batch of 2;
+- the consistency term, whose full-resolution f(y) was two thirds of each step's cost, is taken
+  on a random even-aligned crop of y per step (an unbiased estimate of the same loss);
+- the output comes from an exponential moving average of the weights, which removes the
+  step-to-step jitter of Adam's last iterations.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor, nn
+
+from .devices import describe_device, pick_device
+from .errors import OptionError
+from .images import image_to_tensor, load_image, output_format, save_image, tensor_to_image
+from .progress import Progress, ProgressCallback
+from .record import RunRecord
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_STEPS = 2000
+MAX_STEPS = 20_000
+LR = 1e-3
+LR_HALVING_EVERY = 1000  # the paper's StepLR(step_size=1000, gamma=0.5)
+CONSISTENCY_CROP = 96  # side of the full-resolution crop the consistency loss sees per step
+EMA_DECAY = 0.995
+
+
+@dataclass
+class DenoiseConfig:
+    steps: int | None = None  # None: the tuned default (DEFAULT_STEPS)
+    seed: int | None = None
+    preview_every: int = 0  # 0: no previews
+
+    def __post_init__(self) -> None:
+        if self.steps is not None and not 1 <= self.steps <= MAX_STEPS:
+            raise OptionError("steps", f"must be between 1 and {MAX_STEPS}, not {self.steps}")
+        if self.seed is not None and not 0 <= self.seed < 2**63:
+            raise OptionError("seed", f"must be a non-negative integer, not {self.seed}")
+        if self.preview_every < 0:
+            raise OptionError("preview_every", f"must be 0 (off) or a positive step count, not {self.preview_every}")
+
+    @property
+    def total_steps(self) -> int:
+        return self.steps if self.steps is not None else DEFAULT_STEPS
+
+    def to_params(self) -> dict:
+        return asdict(self) | {"steps": self.total_steps}
+
+
+def make_network(*, channels: int, width: int = 48) -> nn.Sequential:
+    """The paper's noise predictor: ~22k parameters for RGB."""
+    return nn.Sequential(
+        nn.Conv2d(channels, width, 3, padding=1),
+        nn.LeakyReLU(0.2),
+        nn.Conv2d(width, width, 3, padding=1),
+        nn.LeakyReLU(0.2),
+        nn.Conv2d(width, channels, 1),
+    )
+
+
+def pair_downsample(x: Tensor) -> tuple[Tensor, Tensor]:
+    """D1(x), D2(x): the means of the two diagonals of every 2x2 block (x has even height and width)."""
+    a, b = x[..., 0::2, 0::2], x[..., 0::2, 1::2]
+    c, d = x[..., 1::2, 0::2], x[..., 1::2, 1::2]
+    return (b + c) / 2, (a + d) / 2
+
+
+def add_noise(img: Tensor, sigma: float, seed: int | None = None) -> Tensor:
+    """img plus Gaussian noise of standard deviation sigma (on the 0-255 scale), clipped to [0, 1]."""
+    generator = torch.Generator(device="cpu")
+    if seed is None:
+        generator.seed()
+    else:
+        generator.manual_seed(seed)
+    noise = torch.randn(img.shape, generator=generator, dtype=img.dtype).to(img.device)
+    return (img + noise * (sigma / 255.0)).clamp(0.0, 1.0)
+
+
+def psnr(a: Tensor, b: Tensor) -> float:
+    """Peak signal-to-noise ratio in dB of two images in [0, 1]."""
+    mse = F.mse_loss(a.float(), b.float()).item()
+    return float("inf") if mse == 0 else 10.0 * torch.log10(torch.tensor(1.0 / mse)).item()
+
+
+def _random_even_crop(height: int, width: int, side: int, generator: torch.Generator) -> tuple[int, int, int, int]:
+    """(top, left, crop height, crop width), all even, inside a height x width image."""
+    ch, cw = min(side, height), min(side, width)
+    top = 2 * int(torch.randint(0, (height - ch) // 2 + 1, (1,), generator=generator))
+    left = 2 * int(torch.randint(0, (width - cw) // 2 + 1, (1,), generator=generator))
+    return top, left, ch, cw
+
+
+def denoise_tensor(
+    noisy: Tensor, config: DenoiseConfig, *, on_progress: ProgressCallback | None = None
+) -> tuple[Tensor, int, bool]:
+    """Denoise `noisy` (1, C, H, W) in [0, 1] on its own device; returns (denoised, steps done, stopped)."""
+    if noisy.dim() != 4 or noisy.shape[0] != 1:
+        raise OptionError("image", f"expected one image shaped (1, C, H, W), got {tuple(noisy.shape)}")
+    _, channels, height, width = noisy.shape
+    if height < 2 or width < 2:
+        raise OptionError("image", f"is too small to denoise: {width}x{height} pixels (at least 2x2)")
+    steps = config.total_steps
+    generator = torch.Generator(device="cpu")
+    if config.seed is None:
+        generator.seed()
+    else:
+        generator.manual_seed(config.seed)
+    with torch.random.fork_rng(devices=[]):  # seeded weights without touching the caller's RNG
+        torch.manual_seed(int(torch.randint(0, 2**62, (1,), generator=generator)))
+        net = make_network(channels=channels).to(noisy.device)
+    ema = copy.deepcopy(net).requires_grad_(False)
+
+    # Training sees the largest even-sized top-left part; the output applies f to every pixel.
+    y = noisy.detach()[..., : height // 2 * 2, : width // 2 * 2]
+    d1, d2 = pair_downsample(y)
+    halves, targets = torch.cat([d1, d2]), torch.cat([d2, d1])  # computed once: they never change
+    optimizer = torch.optim.Adam(net.parameters(), lr=LR)
+    scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=LR_HALVING_EVERY, gamma=0.5)
+
+    def output(model: nn.Module) -> Tensor:
+        with torch.inference_mode():
+            return (noisy - model(noisy)).clamp(0.0, 1.0)
+
+    steps_done, stopped = 0, False
+    for step in range(1, steps + 1):
+        denoised_halves = halves - net(halves)
+        residual = F.mse_loss(denoised_halves, targets)
+        top, left, ch, cw = _random_even_crop(y.shape[2], y.shape[3], CONSISTENCY_CROP, generator)
+        crop = y[..., top : top + ch, left : left + cw]
+        c1, c2 = pair_downsample(crop - net(crop))
+        window = denoised_halves[..., top // 2 : (top + ch) // 2, left // 2 : (left + cw) // 2]
+        consistency = F.mse_loss(window, torch.cat([c1, c2]))
+        loss = residual + consistency
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+        scheduler.step()
+        # Warm-up (decay grows from 0.5) so short runs do not average in the random initial weights.
+        decay = min(EMA_DECAY, (1 + step) / (3 + step))
+        with torch.no_grad():
+            for averaged, current in zip(ema.parameters(), net.parameters(), strict=True):
+                averaged.lerp_(current, 1 - decay)
+        steps_done = step
+        if on_progress is not None:
+            preview = None
+            if config.preview_every and step % config.preview_every == 0:
+                preview = tensor_to_image(output(ema)).convert("RGB")
+            losses = {"residual": residual.item(), "consistency": consistency.item(), "total": loss.item()}
+            if on_progress(Progress(step=step, total=steps, losses=losses, preview=preview, stage="denoise")):
+                stopped = step < steps
+                break
+    return output(ema), steps_done, stopped
+
+
+def single_channel_if_grey(img: Tensor) -> Tensor:
+    """(1, 1, H, W) when the RGB image (1, 3, H, W) is grey (R == G == B everywhere), else img.
+
+    A greyscale photo's noise is the same in R, G and B, so it is denoised (and noised) as one channel.
+    """
+    if img.shape[1] == 3 and torch.equal(img[:, 0], img[:, 1]) and torch.equal(img[:, 0], img[:, 2]):
+        return img[:, :1]
+    return img
+
+
+def run_files(
+    noisy: Path,
+    output: Path,
+    config: DenoiseConfig,
+    *,
+    device: str | None = None,
+    on_progress: ProgressCallback | None = None,
+) -> RunRecord:
+    """Denoise the image file `noisy` into `output` (PNG keeps alpha) and return what made it."""
+    output_format(output)  # a bad extension fails now, not after the run
+    torch_device = pick_device(device)
+    loaded = load_image(noisy)
+    tensor = single_channel_if_grey(image_to_tensor(loaded.rgb, device=torch_device))
+    started = time.perf_counter()
+    losses: dict[str, float] = {}
+
+    def track(progress: Progress) -> bool:
+        losses.update(progress.losses)
+        return on_progress(progress) if on_progress is not None else False
+
+    denoised, steps_done, stopped = denoise_tensor(tensor, config, on_progress=track)
+    record = RunRecord(
+        algorithm="denoise",
+        params=config.to_params(),
+        device=describe_device(torch_device),
+        weights="none (trained on the image itself)",
+        random_weights=False,
+        seconds=round(time.perf_counter() - started, 3),
+        steps_done=steps_done,
+        stopped=stopped,
+        final_losses=losses,
+    )
+    save_image(tensor_to_image(denoised), output, record=record, alpha=loaded.alpha)
+    logger.info("denoised %s -> %s in %.1f s (%d steps)", noisy, output, record.seconds, steps_done)
+    return record

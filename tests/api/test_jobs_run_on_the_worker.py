@@ -1,0 +1,57 @@
+"""Jobs created through the API run on a real worker; the example client works against a live server."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+
+import pytest
+from PIL import Image
+from stylecore.images import read_record
+
+from gallery.studio.models import Job
+from tests.conftest import PASSWORD, ROOT, image_bytes
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(240)]
+
+TINY = {"size": 32, "steps": 3, "optimizer": "adam", "scales": 1, "seed": 1}
+
+
+def test_a_job_created_through_the_api_completes_and_its_result_downloads(worker, owner_api, upload_image) -> None:  # noqa: ANN001
+    content = upload_image("content")["id"]
+    style = upload_image("style", "waves.png")["id"]
+    request = {"algorithm": "gatys", "content": content, "styles": [{"id": style, "weight": 1}], "options": TINY}
+    created = owner_api.post("/api/v1/jobs/", request, format="json")
+    assert created.status_code == 201, created.content
+
+    worker.wait_for(created.json()["id"], Job.FINISHED_STATES, timeout=120)
+    job = owner_api.get(f"/api/v1/jobs/{created.json()['id']}/").json()
+    assert job["state"] == "succeeded", job["message"]
+    assert (job["step"], job["total"], job["percent"]) == (3, 3, 100) and job["losses"]
+    assert owner_api.get(job["preview_url"]).status_code == 200
+
+    result = owner_api.get(job["result_url"]).json()
+    assert result["random_weights"] is True and result["steps_done"] == 3
+    download = owner_api.get(result["download_url"])
+    assert download.status_code == 200
+    data = b"".join(download.streaming_content)
+    assert Image.open(io.BytesIO(data)).size == (32, 32)
+    assert read_record(io.BytesIO(data))["algorithm"] == "gatys"
+
+
+def test_the_example_client_runs_a_job_against_a_live_server(worker, live_server, owner, tmp_path) -> None:  # noqa: ANN001
+    (tmp_path / "photo.png").write_bytes(image_bytes((40, 32)))
+    (tmp_path / "style.png").write_bytes(image_bytes((32, 32), format="JPEG"))
+    options = [arg for name, value in TINY.items() for arg in ("--option", f"{name}={value}")]
+    command = [sys.executable, str(ROOT / "examples" / "client.py"), "photo.png", "style.png", "--url", live_server.url]
+    command += ["--username", owner.username, "--output", "out.png", "--poll", "0.3", *options]
+
+    run = subprocess.run(
+        command, cwd=tmp_path, env={**os.environ, "GALLERY_PASSWORD": PASSWORD}, capture_output=True, text=True, timeout=180
+    )
+
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "job" in run.stdout and "succeeded" in run.stdout and "saved out.png" in run.stdout
+    assert max(Image.open(tmp_path / "out.png").size) == 32

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from gallery.classroom.models import StyleCopy
+from gallery.studio import selectors as studio_selectors
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_student_gets_their_own_copy_of_the_styles_once_and_lands_on_the_job_form(
+    assignment,
+    provided_style,
+    student,
+    upload_factory,
+    client,  # noqa: ANN001
+) -> None:
+    upload_factory(student, kind="content")  # the job form asks for a photo first
+    client.force_login(student)
+    url = reverse("classroom:assignment_use_styles", args=[assignment.pk])
+    first = client.post(url)
+    second = client.post(url)
+    copy = StyleCopy.objects.get(owner=student, source=provided_style).copy
+    assert copy.owner == student and copy.kind == "style"
+    assert copy.image.name != provided_style.image.name
+    assert studio_selectors.uploads_of(student, kind="style").count() == 1
+    for response in (first, second):
+        assert response["Location"] == f"{reverse('studio:job_create')}?style={copy.pk}"
+    # The job form really offers it as the first style.
+    assert f'<option value="{copy.pk}" selected>' in client.get(first["Location"]).content.decode()
