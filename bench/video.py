@@ -1,6 +1,6 @@
 """Video stylization speed and flicker; prints markdown tables.
 
-    .venv/bin/python bench/video.py [--frames 8] [--threads N] [--skip-standard]
+    .venv/bin/python bench/video.py [--frames 8] [--threads N] [--skip-standard] [--part speed|flicker]
 
 Speed: frames per second of a whole job (PyAV decode + network + libx264 encode, one run) at
 640x480 and 1280x720 with the Johnson light and standard networks, batched (4 frames per call)
@@ -121,14 +121,17 @@ def main() -> None:
     parser.add_argument("--frames", type=int, default=8, help="frames per speed clip")
     parser.add_argument("--threads", type=int, help="torch CPU threads (default: torch's choice)")
     parser.add_argument("--skip-standard", action="store_true")
+    parser.add_argument("--part", choices=("all", "speed", "flicker"), default="all")
     args = parser.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
     print(f"torch {torch.__version__}, {torch.get_num_threads()} CPU threads, encoder {video.h264_encoder()}\n")
     with tempfile.TemporaryDirectory() as folder:
-        speed(Path(folder), args.frames, ["light"] if args.skip_standard else ["light", "standard"])
-        print()
-        flicker(Path(folder))
+        if args.part in ("all", "speed"):
+            speed(Path(folder), args.frames, ["light"] if args.skip_standard else ["light", "standard"])
+            print()
+        if args.part in ("all", "flicker"):
+            flicker(Path(folder))
 
 
 if __name__ == "__main__":

@@ -52,7 +52,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("content", type=Path, help="the photo")
     parser.add_argument("style", type=Path, help="the style image")
     parser.add_argument("--url", default=os.environ.get("GALLERY_URL", "http://localhost:8000"))
-    parser.add_argument("--username", default=os.environ.get("GALLERY_USERNAME"), required="GALLERY_USERNAME" not in os.environ)
+    parser.add_argument(
+        "--username", default=os.environ.get("GALLERY_USERNAME"), required="GALLERY_USERNAME" not in os.environ
+    )
     parser.add_argument("--algorithm", default="gatys")
     parser.add_argument("--option", type=option, action="append", default=[], metavar="NAME=VALUE")
     parser.add_argument("--output", type=Path, default=Path("result.png"))
@@ -78,7 +80,15 @@ def main(argv: list[str] | None = None) -> int:
 
     while not job["finished"]:
         time.sleep(args.poll)
-        job = checked(api.get(f"{base}/jobs/{job['id']}/"))
+        try:
+            response = api.get(f"{base}/jobs/{job['id']}/")
+        except requests.ConnectionError as error:  # the server restarting: the job carries on
+            print(f"(no answer: {error.__class__.__name__}; retrying)", file=sys.stderr)
+            continue
+        if response.status_code == 429:  # polling too fast for the server's rate limit
+            time.sleep(float(response.headers.get("Retry-After", 5)))
+            continue
+        job = checked(response)
         losses = " ".join(f"{name}={value:.3g}" for name, value in job["losses"].items())
         print(f"{job['state']:<9} {job['percent']:3d}%  step {job['step']}/{job['total']}  {losses}")
     if job["state"] != "succeeded":
@@ -92,7 +102,9 @@ def main(argv: list[str] | None = None) -> int:
         with args.output.open("wb") as out:
             for chunk in response.iter_content(64 * 1024):
                 out.write(chunk)
-    print(f"saved {args.output} ({result['width']}x{result['height']}, {result['seconds']:.1f} s on {result['device']})")
+    print(
+        f"saved {args.output} ({result['width']}x{result['height']}, {result['seconds']:.1f} s on {result['device']})"
+    )
     return 0
 
 

@@ -1,4 +1,4 @@
-"""ASGI entry point (daphne, uvicorn)."""
+"""ASGI entry point (daphne, uvicorn): HTTP through Django, WebSockets through Channels."""
 
 import os
 
@@ -6,4 +6,18 @@ from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gallery.settings")
 
-application = get_asgi_application()
+http_application = get_asgi_application()  # sets Django up before the consumers are imported
+
+from channels.auth import AuthMiddlewareStack  # noqa: E402
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+
+from gallery.video.routing import websocket_urlpatterns  # noqa: E402
+
+application = ProtocolTypeRouter(
+    {
+        "http": http_application,
+        # signed-in users only (the consumer refuses anonymous ones); Origin must be one of ALLOWED_HOSTS
+        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+    }
+)

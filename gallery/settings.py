@@ -51,6 +51,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
+    "daphne",  # first: `manage.py runserver` then serves ASGI, WebSockets included
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -65,6 +66,7 @@ INSTALLED_APPS = [
     "gallery.studio",
     "gallery.stylemodels",
     "gallery.classroom",
+    "gallery.video",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -129,9 +131,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
     # A file (not in-memory) test database, so a real worker process can share it.
-    DATABASES["default"]["TEST"] = {
-        "NAME": os.environ.get("TEST_DATABASE_PATH", str(VAR_DIR / "test-gallery.sqlite3"))
-    }
+    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_PATH", str(VAR_DIR / "test-gallery.sqlite3"))}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -251,7 +251,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["gallery.api.throttles.UserThrottle"],
     # Per user (anonymous: per address); "login" is token requests per address.
     "DEFAULT_THROTTLE_RATES": {
-        "user": os.environ.get("API_THROTTLE_USER", "3600/hour"),
+        "user": os.environ.get("API_THROTTLE_USER", "20000/hour"),
         "uploads": os.environ.get("API_THROTTLE_UPLOADS", "300/hour"),
         "jobs": os.environ.get("API_THROTTLE_JOBS", "120/hour"),
         "login": os.environ.get("API_THROTTLE_LOGIN", "20/minute"),
@@ -267,6 +267,10 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ImageKindEnum": "gallery.studio.models.Upload.Kind",
+        "StyleModelKindEnum": "gallery.stylemodels.models.Kind",
+    },
     # Swagger UI from this site's static files (drf-spectacular-sidecar): it works offline.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -8,5 +8,6 @@ urlpatterns = [
     path("classroom/", include("gallery.classroom.urls")),
     path("", include("gallery.studio.urls")),
     path("", include("gallery.stylemodels.urls")),
+    path("", include("gallery.video.urls")),
     path("", include("gallery.core.urls")),
 ]

@@ -192,7 +192,8 @@ def stylize(
         styles = [_luminance_matched(style, content) for style in styles]
     generator = torch.Generator().manual_seed(config.seed) if config.seed is not None else None
     # Coarse scales smaller than VGG's minimum are dropped rather than refused.
-    factors = [2**k for k in reversed(range(config.scales)) if min(content.shape[-2:]) // 2**k >= MIN_SIDE]
+    smallest = min(min(image.shape[-2:]) for image in (content, *styles))
+    factors = [2**k for k in reversed(range(config.scales)) if smallest // 2**k >= MIN_SIDE]
     total = config.steps * len(factors)
     x, done, stopped, losses = None, 0, False, {}
     for index, factor in enumerate(factors):

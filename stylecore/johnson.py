@@ -194,9 +194,10 @@ def _variant_of(state_dict: Mapping[str, Tensor]) -> str:
 def build_transformer(state_dict: Mapping[str, Tensor], variant: str | None = None) -> TransformerNet:
     """A TransformerNet holding these weights; ModelFileError when the layout does not match."""
     state = {key: value for key, value in state_dict.items() if not _DEPRECATED_KEY.search(key)}
-    net = TransformerNet(variant=variant or _variant_of(state))
+    with torch.device("meta"):  # no random init: every weight comes from the file
+        net = TransformerNet(variant=variant or _variant_of(state))
     try:
-        net.load_state_dict(state)
+        net.load_state_dict(state, assign=True)
     except RuntimeError as exc:
         raise ModelFileError(
             f"the weights do not fit the {net.variant} transform network ({str(exc).splitlines()[0]})"
@@ -267,23 +268,42 @@ def export_onnx(model: str | Path, output: str | Path) -> Path:
     return output
 
 
-_sessions: OrderedDict[tuple[str, int], object] = OrderedDict()
-_SESSION_LIMIT = 4  # models kept ready in a long-lived worker
+@dataclass
+class LoadedModel:
+    net: TransformerNet
+    meta: dict
+    session: object | None = None  # ONNX Runtime session, made on first CPU use
 
 
-def onnx_session(model: str | Path, net: TransformerNet) -> object:
-    """An ONNX Runtime CPU session for this model file, exported once per process and file version."""
-    import onnxruntime  # imported here: only the CPU inference path needs it
+_loaded: OrderedDict[tuple[str, int], LoadedModel] = OrderedDict()
+_CACHED_MODELS = 4  # models kept ready in a long-lived worker
 
-    key = (str(Path(model).resolve()), Path(model).stat().st_mtime_ns)
-    if key not in _sessions:
+
+def cached_model(model: str | Path) -> LoadedModel:
+    """load_transformer, kept per process and file version (path + mtime) for repeated runs."""
+    path = Path(model)
+    if not path.is_file():
+        raise ModelFileError(f"model file not found: {path}")
+    key = (str(path.resolve()), path.stat().st_mtime_ns)
+    if key not in _loaded:
+        _loaded[key] = LoadedModel(*load_transformer(path))
+        while len(_loaded) > _CACHED_MODELS:
+            _loaded.popitem(last=False)
+    _loaded.move_to_end(key)
+    return _loaded[key]
+
+
+def onnx_session(loaded: LoadedModel) -> object:
+    """The model's ONNX Runtime CPU session, exported once per process."""
+    if loaded.session is None:
+        import onnxruntime  # imported here: only the CPU inference path needs it
+
         options = onnxruntime.SessionOptions()
         options.log_severity_level = 3
-        _sessions[key] = onnxruntime.InferenceSession(onnx_bytes(net), options, providers=["CPUExecutionProvider"])
-        while len(_sessions) > _SESSION_LIMIT:
-            _sessions.popitem(last=False)
-    _sessions.move_to_end(key)
-    return _sessions[key]
+        loaded.session = onnxruntime.InferenceSession(
+            onnx_bytes(loaded.net), options, providers=["CPUExecutionProvider"]
+        )
+    return loaded.session
 
 
 # --- inference ---------------------------------------------------------------------------------
@@ -342,14 +362,15 @@ def run_files(
         engine = "onnx" if torch_device.type == "cpu" else "torch"
     if engine == "onnx" and torch_device.type != "cpu":
         raise OptionError("engine", "the onnx engine runs on the CPU only")
-    net, meta = load_transformer(model)
+    model_state = cached_model(model)
+    net, meta = model_state.net, model_state.meta
     loaded = load_image(content, size=config.size)
     if on_progress is not None:
         on_progress(Progress(step=0, total=1, stage="stylize"))
     image = image_to_tensor(loaded.rgb)
     if engine == "onnx":
         _check_size(image)
-        (array,) = onnx_session(model, net).run(None, {"image": image.numpy()})
+        (array,) = onnx_session(model_state).run(None, {"image": image.numpy()})
         result = torch.from_numpy(array)
     else:
         result = stylize(net.to(torch_device), image.to(torch_device))

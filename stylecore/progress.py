@@ -7,8 +7,8 @@ the run to stop early (cancellation); the run then returns its partial result wi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable, Optional
 
 from PIL import Image
 
@@ -18,7 +18,7 @@ class Progress:
     step: int  # steps done so far, 1-based after the first step
     total: int
     losses: dict[str, float] = field(default_factory=dict)  # e.g. {"content": .., "style": .., "tv": .., "total": ..}
-    preview: Optional[Image.Image] = None  # set every `preview_every` steps, RGB at working size
+    preview: Image.Image | None = None  # set every `preview_every` steps, RGB at working size
     stage: str = ""  # e.g. "scale 2/3", "encode", "frames"
 
 

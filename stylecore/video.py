@@ -347,6 +347,14 @@ def read_frames(path: str | Path, *, height: int | None = None) -> list[np.ndarr
         return [_to_rgb(f, size, info.rotation) for f in container.decode(_video_stream(container))]
 
 
+def first_frame(path: str | Path, *, info: VideoInfo | None = None) -> Image.Image:
+    """The first frame, upright, as an RGB image (posters and thumbnails)."""
+    info = info or inspect_video(path)
+    with _open(Path(path)) as container:
+        frame = _first_frame(_video_stream(container))
+        return Image.fromarray(_to_rgb(frame, (info.width, info.height), info.rotation))
+
+
 def _output_size(info: VideoInfo, height: int | None) -> tuple[int, int]:
     """(width, height) as displayed, both even (yuv420p needs it)."""
     out_h = height or info.height

@@ -6,17 +6,15 @@ predict the noise (residual loss: D1(y) - f(D1(y)) should match D2(y) and vice v
 loss: denoising then down-sampling should agree with down-sampling then denoising). The output is
 y - f(y).
 
-What we do beyond the paper's recipe, all measured in bench/zsn2n.py:
+What we do beyond the paper's recipe (measurements in bench/README.md):
 - D1(y), D2(y) never change, so they are computed once and go through the net as one batch of 2;
 - the consistency term, whose full-resolution f(y) was two thirds of each step's cost, is taken
-  on a random even-aligned crop of y per step (an unbiased estimate of the same loss);
-- the output comes from an exponential moving average of the weights, which removes the
-  step-to-step jitter of Adam's last iterations.
+  on a random even-aligned crop of y per step (an unbiased estimate of the same loss, up to the
+  zero padding at the crop's edge); images no larger than the crop train exactly as the paper.
 """
 
 from __future__ import annotations
 
-import copy
 import logging
 import time
 from dataclasses import asdict, dataclass
@@ -34,17 +32,19 @@ from .record import RunRecord
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_STEPS = 2000
+DEFAULT_STEPS = 2000  # the default run's cap; it usually stops sooner (see PATIENCE)
 MAX_STEPS = 20_000
 LR = 1e-3
 LR_HALVING_EVERY = 1000  # the paper's StepLR(step_size=1000, gamma=0.5)
 CONSISTENCY_CROP = 96  # side of the full-resolution crop the consistency loss sees per step
-EMA_DECAY = 0.995
+HELD_OUT = 0.125  # default run: share of half-resolution positions whose targets are kept out of training
+PATIENCE = 200  # default run: stop after this many steps without a new best held-out loss
+MIN_HELD_OUT_IMAGE = 64
 
 
 @dataclass
 class DenoiseConfig:
-    steps: int | None = None  # None: the tuned default (DEFAULT_STEPS)
+    steps: int | None = None  # None: stop on the held-out loss, at most DEFAULT_STEPS; N: exactly N steps
     seed: int | None = None
     preview_every: int = 0  # 0: no previews
 
@@ -117,6 +117,7 @@ def denoise_tensor(
     if height < 2 or width < 2:
         raise OptionError("image", f"is too small to denoise: {width}x{height} pixels (at least 2x2)")
     steps = config.total_steps
+    auto_stop = config.steps is None
     generator = torch.Generator(device="cpu")
     if config.seed is None:
         generator.seed()
@@ -125,14 +126,26 @@ def denoise_tensor(
     with torch.random.fork_rng(devices=[]):  # seeded weights without touching the caller's RNG
         torch.manual_seed(int(torch.randint(0, 2**62, (1,), generator=generator)))
         net = make_network(channels=channels).to(noisy.device)
-    ema = copy.deepcopy(net).requires_grad_(False)
 
     # Training sees the largest even-sized top-left part; the output applies f to every pixel.
     y = noisy.detach()[..., : height // 2 * 2, : width // 2 * 2]
     d1, d2 = pair_downsample(y)
     halves, targets = torch.cat([d1, d2]), torch.cat([d2, d1])  # computed once: they never change
+    # The default run keeps the targets of a random HELD_OUT share of positions (both directions)
+    # out of both losses: the residual loss there is a noisy-target loss on pixels the net never
+    # fitted, so it rises when the net starts fitting the noise; the best weights are kept.
+    # Images too small to spare positions (under MIN_HELD_OUT_IMAGE half-resolution ones) run the cap.
+    auto_stop = auto_stop and d1.shape[2] * d1.shape[3] >= MIN_HELD_OUT_IMAGE
+    held_out = torch.zeros(d1.shape[2:], dtype=torch.bool)
+    if auto_stop:
+        held_out = torch.rand(d1.shape[2:], generator=generator) < HELD_OUT
+        held_out[0, 0] = True  # never none
+    held_out = held_out.to(noisy.device)
+    train_weight = (~held_out).to(y.dtype)
+    per_position = halves.shape[0] * channels  # squared errors summed over batch and channels per position
     optimizer = torch.optim.Adam(net.parameters(), lr=LR)
     scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=LR_HALVING_EVERY, gamma=0.5)
+    best_loss, best_step, best_weights = float("inf"), 0, [p.detach().clone() for p in net.parameters()]
 
     def output(model: nn.Module) -> Tensor:
         with torch.inference_mode():
@@ -141,32 +154,42 @@ def denoise_tensor(
     steps_done, stopped = 0, False
     for step in range(1, steps + 1):
         denoised_halves = halves - net(halves)
-        residual = F.mse_loss(denoised_halves, targets)
+        errors = (denoised_halves - targets).square()
+        residual = (errors * train_weight).sum() / (train_weight.sum() * per_position)
         top, left, ch, cw = _random_even_crop(y.shape[2], y.shape[3], CONSISTENCY_CROP, generator)
         crop = y[..., top : top + ch, left : left + cw]
         c1, c2 = pair_downsample(crop - net(crop))
-        window = denoised_halves[..., top // 2 : (top + ch) // 2, left // 2 : (left + cw) // 2]
-        consistency = F.mse_loss(window, torch.cat([c1, c2]))
+        rows, cols = slice(top // 2, (top + ch) // 2), slice(left // 2, (left + cw) // 2)
+        window_weight = train_weight[rows, cols]
+        consistency = ((denoised_halves[..., rows, cols] - torch.cat([c1, c2])).square() * window_weight).sum() / (
+            window_weight.sum().clamp(min=1.0) * per_position
+        )
         loss = residual + consistency
+        losses = {"residual": residual.item(), "consistency": consistency.item(), "total": loss.item()}
+        if auto_stop:  # the held-out loss of the weights before this step's update
+            losses["held_out"] = held_loss = errors.detach()[..., held_out].mean().item()
+            if held_loss < best_loss:
+                best_loss, best_step = held_loss, step
+                best_weights = [p.detach().clone() for p in net.parameters()]
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()
         scheduler.step()
-        # Warm-up (decay grows from 0.5) so short runs do not average in the random initial weights.
-        decay = min(EMA_DECAY, (1 + step) / (3 + step))
-        with torch.no_grad():
-            for averaged, current in zip(ema.parameters(), net.parameters(), strict=True):
-                averaged.lerp_(current, 1 - decay)
         steps_done = step
         if on_progress is not None:
             preview = None
             if config.preview_every and step % config.preview_every == 0:
-                preview = tensor_to_image(output(ema)).convert("RGB")
-            losses = {"residual": residual.item(), "consistency": consistency.item(), "total": loss.item()}
+                preview = tensor_to_image(output(net)).convert("RGB")
             if on_progress(Progress(step=step, total=steps, losses=losses, preview=preview, stage="denoise")):
                 stopped = step < steps
                 break
-    return output(ema), steps_done, stopped
+        if auto_stop and step - best_step >= PATIENCE:
+            break
+    if auto_stop:
+        with torch.no_grad():
+            for param, best in zip(net.parameters(), best_weights, strict=True):
+                param.copy_(best)
+    return output(net), steps_done, stopped
 
 
 def single_channel_if_grey(img: Tensor) -> Tensor:

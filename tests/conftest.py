@@ -214,7 +214,7 @@ class Worker:
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
             try:
-                self.process.wait(timeout=15)
+                self.process.wait(timeout=3)  # a graceful stop waits for the guard loop; tests need not
             except subprocess.TimeoutExpired:
                 self.kill()
 
@@ -269,7 +269,7 @@ def start_worker(log_path: Path, **extra_env: str) -> Worker:
 def worker_factory(
     django_db_setup: None, django_db_blocker, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
 ) -> Iterator[Callable[..., Worker]]:
-    """Start workers (extra env vars as keywords) for this module; all are stopped at the end, their logs shown if a test failed."""
+    """Start workers (extra env vars as keywords); all stop at the end, their logs shown if a test failed."""
     started: list[Worker] = []
     folder = tmp_path_factory.mktemp("worker")
 

@@ -63,17 +63,21 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, exceptions.ValidationError):
         fields = flatten(exc.detail)
         first_field, first_messages = next(iter(fields.items()), ("", [""]))
-        message = first_messages[0] if first_field == api_settings.NON_FIELD_ERRORS_KEY else "Some fields are not valid."
+        message = (
+            first_messages[0] if first_field == api_settings.NON_FIELD_ERRORS_KEY else "Some fields are not valid."
+        )
         body = {"code": "invalid", "message": message, "fields": fields}
     else:
-        code = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
+        code = exc.get_codes()  # every exception DRF answers is an APIException by now
         body = {"code": code if isinstance(code, str) else "error", "message": str(exc.detail), "fields": {}}
     response.data = {"error": body}
     return response
 
 
 class ErrorBodySerializer(serializers.Serializer):
-    code = serializers.CharField(help_text="Stable machine-readable code: invalid, not_found, not_authenticated, throttled...")
+    code = serializers.CharField(
+        help_text="Stable machine-readable code: invalid, not_found, not_authenticated, throttled..."
+    )
     message = serializers.CharField(help_text="Human-readable, shown to users as-is.")
     fields = serializers.DictField(
         child=serializers.ListField(child=serializers.CharField()),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
+
 from stylecore.features import weights_are_random
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+
 from stylecore import gatys, zsn2n
 from stylecore.errors import OptionError
 from stylecore.progress import ProgressCallback
@@ -49,6 +50,12 @@ class Algorithm:
     min_styles: int = 1
     max_styles: int = 3
     output_suffix: str = ".png"  # PNG keeps alpha and the RunRecord text chunk
+    # Entries whose input is not a photo Upload (videos): they take no content photo, make their
+    # own local inputs (job, scratch folder) -> RunInputs, store their own output (job=, output=,
+    # record=) -> Result, and stay off the photo job form and API choices (offered=False).
+    prepare_inputs: Callable[[Any, Path], RunInputs] | None = None
+    store_output: Callable[..., Any] | None = None
+    offered: bool = True
 
 
 REGISTRY: dict[str, Algorithm] = {}
@@ -72,7 +79,7 @@ def get_algorithm(name: str) -> Algorithm:
 
 
 def algorithm_choices() -> list[tuple[str, str]]:
-    return [(algorithm.name, algorithm.label) for algorithm in REGISTRY.values()]
+    return [(algorithm.name, algorithm.label) for algorithm in REGISTRY.values() if algorithm.offered]
 
 
 def clean_options(algorithm: Algorithm, options: Mapping[str, Any], style_weights: Sequence[float]) -> dict[str, Any]:
@@ -123,8 +130,12 @@ def _preview_every() -> int:
 class GatysOptionsForm(forms.Form):
     """Types and widgets only: ranges are checked by stylecore.gatys.GatysConfig."""
 
-    size = forms.IntegerField(initial=_default(gatys.GatysConfig, "size"), help_text="Longer side of the result, in pixels.")
-    steps = forms.IntegerField(initial=_default(gatys.GatysConfig, "steps"), help_text="Optimisation steps: more is slower and closer.")
+    size = forms.IntegerField(
+        initial=_default(gatys.GatysConfig, "size"), help_text="Longer side of the result, in pixels."
+    )
+    steps = forms.IntegerField(
+        initial=_default(gatys.GatysConfig, "steps"), help_text="Optimisation steps: more is slower and closer."
+    )
     optimizer = forms.ChoiceField(
         choices=[("lbfgs", "L-BFGS (classic, fewer steps)"), ("adam", "Adam (steady, more steps)")],
         initial=_default(gatys.GatysConfig, "optimizer"),

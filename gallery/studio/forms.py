@@ -69,8 +69,7 @@ class JobForm(forms.Form):
 def option_forms(data: Any = None) -> dict[str, forms.Form]:
     """One bound (or unbound) options form per registered algorithm, prefixed by its name."""
     return {
-        name: entry.options_form(data=data, prefix=name)
-        for name, entry in algorithms.REGISTRY.items()
+        name: entry.options_form(data=data, prefix=name) for name, entry in algorithms.REGISTRY.items() if entry.offered
     }
 
 

@@ -6,11 +6,20 @@ import io
 
 from django.core.files.base import ContentFile
 from PIL import Image
+
 from stylecore.images import LoadedImage
 
 # File extensions for the formats stylecore.images accepts; the server names files, so the
 # extension comes from what Pillow decoded, never from the uploaded name.
-FORMAT_EXTENSIONS = {"JPEG": "jpg", "MPO": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp", "BMP": "bmp", "TIFF": "tif"}
+FORMAT_EXTENSIONS = {
+    "JPEG": "jpg",
+    "MPO": "jpg",
+    "PNG": "png",
+    "GIF": "gif",
+    "WEBP": "webp",
+    "BMP": "bmp",
+    "TIFF": "tif",
+}
 
 
 def flatten(loaded: LoadedImage, background: tuple[int, int, int] = (255, 255, 255)) -> Image.Image:

@@ -11,6 +11,7 @@ from types import TracebackType
 from django.db import connection
 from django.db.models import Model
 from django.utils import timezone
+
 from stylecore.progress import Progress
 
 from .imaging import jpeg_file
@@ -31,12 +32,12 @@ class ProgressWriter:
         self._stop = False
         self._pending: Progress | None = None
         self._preview = None
-        self._stage = None
-        self._stage_started = time.monotonic()
+        self._stage: str | None = None
+        self._stage_start = (0.0, 0)  # (time, step) of the first report in the current stage
 
     def __call__(self, progress: Progress) -> bool:
         if progress.stage != self._stage:  # a new stage (scale, denoise pass) restarts the ETA
-            self._stage, self._stage_started = progress.stage, time.monotonic()
+            self._stage, self._stage_start = progress.stage, (time.monotonic(), progress.step)
         if progress.preview is not None:
             self._preview = progress.preview
         self._pending = progress
@@ -47,10 +48,12 @@ class ProgressWriter:
         return self._stop
 
     def _eta(self, progress: Progress) -> float | None:
-        if progress.step <= 0 or progress.total <= progress.step:
+        """Seconds left at the pace measured since the stage's first report (None until known)."""
+        started, first_step = self._stage_start
+        steps = progress.step - first_step
+        if steps <= 0 or progress.total <= progress.step:
             return None
-        elapsed = time.monotonic() - self._stage_started
-        return round(elapsed / progress.step * (progress.total - progress.step), 1)
+        return round((time.monotonic() - started) / steps * (progress.total - progress.step), 1)
 
     def flush(self) -> None:
         """Write what is pending and re-read the cancel flag."""

@@ -74,16 +74,12 @@ def job_progress(job: Job) -> dict[str, Any]:
         "eta_seconds": job.eta_seconds,
         "queue_position": queue_position(job),
         "message": job.message,
-        "preview_url": (
-            f"{reverse('studio:job_preview', args=[job.pk])}?step={job.step}" if job.preview else None
-        ),
+        "preview_url": (f"{reverse('studio:job_preview', args=[job.pk])}?step={job.step}" if job.preview else None),
         "result_url": result.get_absolute_url() if result else None,
         "started_at": job.started_at.isoformat() if job.started_at else None,
         "finished_at": job.finished_at.isoformat() if job.finished_at else None,
         "elapsed_seconds": (
-            round(((job.finished_at or timezone.now()) - job.started_at).total_seconds(), 1)
-            if job.started_at
-            else None
+            round(((job.finished_at or timezone.now()) - job.started_at).total_seconds(), 1) if job.started_at else None
         ),
     }
 

@@ -22,6 +22,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
+
 from stylecore.errors import ImageError, StylecoreError
 from stylecore.images import inspect_image, load_image
 
@@ -33,7 +34,9 @@ from .progress import Heartbeat, ProgressWriter
 
 logger = logging.getLogger(__name__)
 
-WORKER_DIED_MESSAGE = "The worker stopped during this job (killed or out of memory). Start it again."
+WORKER_DIED_MESSAGE = (
+    "The worker stopped during this job (killed, out of memory or over the time limit). Start it again."
+)
 UNEXPECTED_ERROR_MESSAGE = "Something went wrong in the worker while running this job; the error was logged."
 ALLOWED_DECLARED_TYPES = ("image/", "application/octet-stream")
 
@@ -146,9 +149,9 @@ def job_create(
     """
     entry = algorithms.get_algorithm(algorithm)
     errors: dict[str, list[str]] = {}
-    if content is None:
+    if content is None and entry.prepare_inputs is None:
         errors["content"] = ["Choose a photo."]
-    elif content.owner_id != owner.pk:
+    elif content is not None and content.owner_id != owner.pk:
         errors["content"] = ["Choose one of your own photos."]
     if any(upload.owner_id != owner.pk for upload, _ in styles):
         errors["styles"] = ["Choose your own style images."]
@@ -280,16 +283,19 @@ def job_execute(*, job_id: int) -> None:
     try:
         if entry is None:
             raise StylecoreError(f"The algorithm {job.algorithm!r} is no longer available.")
-        if job.content is None or any(s.upload is None for s in job_styles):
+        if (job.content is None and entry.prepare_inputs is None) or any(s.upload is None for s in job_styles):
             raise StylecoreError("An image this job needs was deleted before it ran.")
         config = entry.build_config(job.options, [s.weight for s in job_styles])
         with tempfile.TemporaryDirectory(prefix=f"job-{job.pk}-") as scratch:
             folder = Path(scratch)
-            inputs = algorithms.RunInputs(
-                content=_local_copy(job.content.image, folder, "content"),
-                styles=[_local_copy(s.upload.image, folder, f"style-{i}") for i, s in enumerate(job_styles)],
-                output=folder / f"result{entry.output_suffix}",
-            )
+            if entry.prepare_inputs is not None:
+                inputs = entry.prepare_inputs(job, folder)
+            else:
+                inputs = algorithms.RunInputs(
+                    content=_local_copy(job.content.image, folder, "content"),
+                    styles=[_local_copy(s.upload.image, folder, f"style-{i}") for i, s in enumerate(job_styles)],
+                    output=folder / f"result{entry.output_suffix}",
+                )
             writer = ProgressWriter(job, interval=_studio("PROGRESS_INTERVAL"))
             with Heartbeat(job.pk, interval=_studio("HEARTBEAT_INTERVAL")):
                 record = entry.run(config, inputs, writer)
@@ -299,7 +305,7 @@ def job_execute(*, job_id: int) -> None:
                 return
             with transaction.atomic():
                 if Job.objects.filter(pk=job.pk, state=Job.State.RUNNING).exists():
-                    result_create(job=job, output=inputs.output, record=record)
+                    (entry.store_output or result_create)(job=job, output=inputs.output, record=record)
                     _finish(job.pk, Job.State.SUCCEEDED)
     except StylecoreError as error:
         logger.info("job %s failed: %s", job.pk, error)
@@ -386,9 +392,7 @@ def _album_fields(title: str, visibility: str) -> tuple[str, str]:
     return title[:120], visibility
 
 
-def album_create(
-    *, owner: User, title: str, description: str = "", visibility: str = Visibility.PRIVATE
-) -> Album:
+def album_create(*, owner: User, title: str, description: str = "", visibility: str = Visibility.PRIVATE) -> Album:
     title, visibility = _album_fields(title, visibility)
     return Album.objects.create(owner=owner, title=title, description=description.strip(), visibility=visibility)
 

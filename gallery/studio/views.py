@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import PurePosixPath
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
-from django.forms import Form
 from django.db.models import QuerySet
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
@@ -17,7 +19,7 @@ from gallery.core.http import file_response, visible_or_login
 
 from . import algorithms, selectors, services
 from .forms import AlbumForm, JobForm, ResultForm, UploadForm, option_forms
-from .models import Job, Result, Upload
+from .models import Job, Upload
 from .permissions import is_owner
 
 
@@ -234,12 +236,9 @@ def result_file(request: HttpRequest, token: str, variant: str) -> HttpResponse:
     if variant == "thumb":
         return file_response(result.thumbnail)
     if variant == "download":
-        return file_response(result.image, download_name=f"{result.title[:80] or 'result'}{_suffix(result)}")
+        suffix = PurePosixPath(result.image.name).suffix
+        return file_response(result.image, download_name=f"{result.title[:80] or 'result'}{suffix}")
     return file_response(result.image)
-
-
-def _suffix(result: Result) -> str:
-    return "." + result.image.name.rsplit(".", 1)[-1] if "." in result.image.name else ""
 
 
 @require_GET

@@ -29,11 +29,11 @@ class StyleModelAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug", "description"]
     list_select_related = ["created_by"]
     fields = [
-        "name", "description", "enabled", "large_preview", "slug", "kind", "variant", "source", "file",
-        "style_image", "training_params", "created_by", "created_at", "updated_at",
+        "name", "description", "enabled", "large_preview", "slug", "kind", "variant", "source", "stored_file",
+        "style", "training_params", "created_by", "created_at", "updated_at",
     ]  # fmt: skip
     readonly_fields = [
-        "large_preview", "slug", "kind", "variant", "source", "file", "style_image", "training_params",
+        "large_preview", "slug", "kind", "variant", "source", "stored_file", "style", "training_params",
         "created_by", "created_at", "updated_at",
     ]  # fmt: skip
     actions = ["enable_models", "disable_models", "regenerate_previews", "delete_models"]
@@ -49,6 +49,17 @@ class StyleModelAdmin(admin.ModelAdmin):
         if not obj.preview:
             return "No preview yet: use the “Regenerate preview” action."
         return format_html('<img src="{}" alt="" style="max-width:320px">', obj.preview_url())
+
+    @admin.display(description="Model file")
+    def stored_file(self, obj: StyleModel) -> str:
+        return f"{obj.file.name} ({obj.file.size / 2**20:.1f} MB)" if obj.file else "—"
+
+    @admin.display(description="Style image")
+    def style(self, obj: StyleModel) -> str:
+        if not obj.style_image:
+            return "—"
+        url = reverse("stylemodels:model_image", args=[obj.slug, "style"])
+        return format_html('<img src="{}" alt="" style="max-width:160px">', url)
 
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:
         actions = super().get_actions(request)
@@ -147,6 +158,17 @@ class TrainingRunAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: TrainingRun, form: Any, change: bool) -> None:
         if not change:
             services.training_run_start(run=obj, by=request.user)
+
+    def delete_model(self, request: HttpRequest, obj: TrainingRun) -> None:
+        services.training_run_delete(run=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[TrainingRun]) -> None:
+        for run in queryset:
+            services.training_run_delete(run=run)
+
+    def has_delete_permission(self, request: HttpRequest, obj: TrainingRun | None = None) -> bool:
+        running = obj is not None and obj.state == TrainingRun.State.RUNNING
+        return super().has_delete_permission(request, obj) and not running
 
     @admin.action(description="Cancel the selected runs")
     def cancel_runs(self, request: HttpRequest, queryset: QuerySet[TrainingRun]) -> None:

@@ -53,9 +53,11 @@ class TrainingRunForm(forms.ModelForm):
             self._update_errors(error)
 
 
-COMPARE_CHOICES = [
-    (name, algorithms.REGISTRY[name].label) for name in services.COMPARE_ALGORITHMS if name in algorithms.REGISTRY
-]
+def compare_choices() -> list[tuple[str, str]]:
+    """Read when a form is built: Johnson and Chen join the registry after the admin imports this module."""
+    return [
+        (name, algorithms.REGISTRY[name].label) for name in services.COMPARE_ALGORITHMS if name in algorithms.REGISTRY
+    ]
 
 
 class CompareForm(forms.Form):
@@ -67,11 +69,10 @@ class CompareForm(forms.Form):
         empty_label="Choose a style",
         help_text="Gatys and Chen use it; Johnson uses its trained style model instead.",
     )
-    algorithms = forms.MultipleChoiceField(
-        choices=COMPARE_CHOICES, widget=forms.CheckboxSelectMultiple, initial=[name for name, _ in COMPARE_CHOICES]
-    )
+    algorithms = forms.MultipleChoiceField(choices=compare_choices, widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args: Any, owner: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["content"].queryset = Upload.objects.filter(owner=owner, kind=Upload.Kind.CONTENT)
         self.fields["style"].queryset = Upload.objects.filter(owner=owner, kind=Upload.Kind.STYLE)
+        self.fields["algorithms"].initial = [name for name, _ in compare_choices()]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PIL import Image
 
-SAMPLE_SIDE = 192
+SAMPLE_SIDE = 128
 
 
 @cache

@@ -203,7 +203,8 @@ def style_model_make_preview(*, style_model: StyleModel) -> StyleModel:
                 if style_model.style_image
                 else samples.write_sample_style(folder / "style.png")
             )
-            chen.run_files(photo, style, output, chen.ChenConfig(), decoder=model_path)
+            config = chen.ChenConfig(style_size=samples.SAMPLE_SIDE)
+            chen.run_files(photo, style, output, config, decoder=model_path)
         old = style_model.preview.name
         with output.open("rb") as data:
             style_model.preview.save("preview.png", File(data), save=False)
@@ -328,6 +329,23 @@ def training_run_resume(*, run: TrainingRun, steps: int | None = None) -> Traini
             transaction.on_commit(lambda: training_run_enqueue(run_id=run.pk))
     run.refresh_from_db()
     return run
+
+
+@transaction.atomic
+def training_run_delete(*, run: TrainingRun) -> None:
+    """Delete a finished or queued run with its files and work folder (the model it made stays)."""
+    if run.state == TrainingRun.State.RUNNING:
+        raise ValidationError({"state": "Cancel the run before deleting it."})
+    files = [(f.storage, f.name) for f in (run.style_image, run.photos_zip, run.preview) if f]
+    folder = training_dir(run)
+    run.delete()
+
+    def remove() -> None:
+        for storage, name in files:
+            storage.delete(name)
+        shutil.rmtree(folder, ignore_errors=True)
+
+    transaction.on_commit(remove)
 
 
 def training_run_fail_if_stale(run: TrainingRun) -> TrainingRun:

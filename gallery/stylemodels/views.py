@@ -36,7 +36,13 @@ def model_image(request: HttpRequest, slug: str, variant: str) -> HttpResponse:
 def compare_create(request: HttpRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     form = CompareForm(data, owner=request.user, initial={"content": request.GET.get("content")})
-    options = {name: f for name, f in option_forms(data).items() if name in services.COMPARE_ALGORITHMS}
+    chosen = form.data.getlist("algorithms") if data is not None else form.fields["algorithms"].initial
+    # only the chosen algorithms' options are read (and can show errors)
+    options = {
+        name: f if name in chosen else algorithms.REGISTRY[name].options_form(prefix=name)
+        for name, f in option_forms(data).items()
+        if name in services.COMPARE_ALGORITHMS
+    }
     if data is not None and form.is_valid():
         chosen = form.cleaned_data["algorithms"]
         if all([options[name].is_valid() for name in chosen]):  # a list: every form shows its errors
@@ -59,10 +65,9 @@ def compare_create(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, f"{len(chosen)} jobs are queued.")
                 return redirect(group)
-    chosen = set(form["algorithms"].value() or [])
     context = {
         "form": form,
-        "option_forms": [(algorithms.REGISTRY[name], f, name in chosen) for name, f in options.items()],
+        "option_forms": [(algorithms.REGISTRY[name], f) for name, f in options.items()],
         "has_photos": form.fields["content"].queryset.exists(),
         "has_errors": form.is_bound and (bool(form.errors) or any(f.errors for f in options.values())),
     }

@@ -10,6 +10,7 @@
   function formatSeconds(seconds) {
     if (seconds == null) return "";
     const s = Math.round(seconds);
+    if (s < 1) return "almost done";
     if (s < 60) return `about ${s} s left`;
     return `about ${Math.floor(s / 60)} min ${s % 60} s left`;
   }

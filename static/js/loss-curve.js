@@ -74,7 +74,7 @@
       .join(" · ");
     const message = field("message");
     message.textContent = p.message;
-    message.hidden = !p.message;
+    message.style.display = p.message ? "" : "none";  // the admin's .errornote overrides [hidden]
     const model = field("model");
     if (p.style_model_url) {
       model.querySelector("a").href = p.style_model_url;

@@ -17,7 +17,12 @@ def images(upload_image) -> dict:  # noqa: ANN001
 
 
 def post(api, images: dict, *, options: dict | None = None, **fields: object):  # noqa: ANN001, ANN201
-    body = {"algorithm": "gatys", "content": images["content"], "styles": [{"id": images["style"]}], "options": options or {}}
+    body = {
+        "algorithm": "gatys",
+        "content": images["content"],
+        "styles": [{"id": images["style"]}],
+        "options": options or {},
+    }
     return api.post("/api/v1/jobs/", {**body, **fields}, format="json")
 
 
@@ -55,6 +60,8 @@ def test_the_option_message_is_the_one_the_page_shows(owner_api, owner_client, i
         ({"styles": [{"id": 0}]}, "styles.0.id"),
         ({"styles": [{"weight": 1}]}, "styles.0.id"),
         ({"content": None}, "content"),
+        ({"content": 2**70}, "content"),
+        ({"styles": [{"id": 2**70}]}, "styles.0.id"),
         ({"options": [1, 2]}, "options"),
     ],
 )

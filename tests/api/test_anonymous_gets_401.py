@@ -25,9 +25,15 @@ ENDPOINTS = COLLECTION_ENDPOINTS + OBJECT_ENDPOINTS
 def test_it_answers_401_with_www_authenticate(anon_api, owned, method, path, body) -> None:  # noqa: ANN001
     response = call(anon_api, method, path, body, owned)
     assert_error(response, 401, "not_authenticated")
-    assert response["WWW-Authenticate"] == 'Token'
+    assert response["WWW-Authenticate"] == "Token"
 
 
 def test_a_wrong_token_is_401_too(anon_api, owned) -> None:  # noqa: ANN001
     anon_api.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
     assert_error(anon_api.get("/api/v1/images/"), 401, "authentication_failed")
+
+
+def test_an_unknown_api_path_is_a_json_404(owner_api) -> None:  # noqa: ANN001
+    assert_error(owner_api.get("/api/v1/no-such-thing/"), 404, "not_found")
+    assert_error(owner_api.get("/api/v1/style-models/%0E/"), 404, "not_found")
+    assert_error(owner_api.get(f"/api/v1/images/{2**70}/"), 404, "not_found")

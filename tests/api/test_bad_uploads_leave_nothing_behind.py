@@ -52,5 +52,7 @@ def test_a_file_over_the_size_limit_is_refused(owner_api, settings) -> None:  # 
 
 
 def test_missing_file_and_unknown_kind_are_named(owner_api) -> None:  # noqa: ANN001
-    assert_error(owner_api.post("/api/v1/images/", {"kind": "portrait"}, format="multipart"), 400, "invalid", "file", "kind")
+    assert_error(
+        owner_api.post("/api/v1/images/", {"kind": "portrait"}, format="multipart"), 400, "invalid", "file", "kind"
+    )
     assert not Upload.objects.exists()

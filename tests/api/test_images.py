@@ -56,7 +56,10 @@ def test_the_file_and_thumbnail_download_with_the_token(owner_api, upload_image)
 
 
 def test_delete_removes_the_row_and_its_files(
-    owner_api, upload_image, settings, django_capture_on_commit_callbacks  # noqa: ANN001
+    owner_api,
+    upload_image,
+    settings,
+    django_capture_on_commit_callbacks,  # noqa: ANN001
 ) -> None:
     image = upload_image()
     upload = Upload.objects.get(pk=image["id"])

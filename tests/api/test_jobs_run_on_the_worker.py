@@ -9,9 +9,9 @@ import sys
 
 import pytest
 from PIL import Image
-from stylecore.images import read_record
 
 from gallery.studio.models import Job
+from stylecore.images import read_record
 from tests.conftest import PASSWORD, ROOT, image_bytes
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(240)]
@@ -49,7 +49,12 @@ def test_the_example_client_runs_a_job_against_a_live_server(worker, live_server
     command += ["--username", owner.username, "--output", "out.png", "--poll", "0.3", *options]
 
     run = subprocess.run(
-        command, cwd=tmp_path, env={**os.environ, "GALLERY_PASSWORD": PASSWORD}, capture_output=True, text=True, timeout=180
+        command,
+        cwd=tmp_path,
+        env={**os.environ, "GALLERY_PASSWORD": PASSWORD},
+        capture_output=True,
+        text=True,
+        timeout=180,
     )
 
     assert run.returncode == 0, run.stdout + run.stderr

@@ -40,7 +40,12 @@ def test_visibility_and_title_change_through_the_service(owner_api, owner, resul
     result.refresh_from_db()
     assert (result.visibility, result.title) == ("public", "Sea")
 
-    assert_error(owner_api.patch(f"/api/v1/results/{result.share_token}/", {"visibility": "everyone"}), 400, "invalid", "visibility")
+    assert_error(
+        owner_api.patch(f"/api/v1/results/{result.share_token}/", {"visibility": "everyone"}),
+        400,
+        "invalid",
+        "visibility",
+    )
     assert_error(owner_api.patch(f"/api/v1/results/{result.share_token}/", {"title": "  "}), 400, "invalid", "title")
     result.refresh_from_db()
     assert (result.visibility, result.title) == ("public", "Sea")

@@ -45,6 +45,8 @@ def test_uploads_have_their_own_smaller_budget(owner_api, rates) -> None:  # noq
 def test_password_guessing_is_throttled_per_address(anon_api, owner, rates) -> None:  # noqa: ANN001
     rates(login="2/minute")
     for _ in range(2):
-        assert anon_api.post("/api/v1/auth/token/", {"username": owner.username, "password": "guess"}).status_code == 400
+        assert (
+            anon_api.post("/api/v1/auth/token/", {"username": owner.username, "password": "guess"}).status_code == 400
+        )
     response = anon_api.post("/api/v1/auth/token/", {"username": owner.username, "password": PASSWORD})
     assert_error(response, 429, "throttled")

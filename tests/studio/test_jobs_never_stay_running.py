@@ -9,11 +9,11 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from stylecore.errors import WeightsError
 
 from gallery.studio import algorithms, services
 from gallery.studio.models import Job
 from gallery.studio.services import UNEXPECTED_ERROR_MESSAGE, WORKER_DIED_MESSAGE
+from stylecore.errors import WeightsError
 
 pytestmark = pytest.mark.django_db
 

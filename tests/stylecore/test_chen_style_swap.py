@@ -33,9 +33,15 @@ def one_hot_reference(content: torch.Tensor, style: torch.Tensor, patch: int, st
 def test_the_swap_equals_the_one_hot_transposed_convolution(patch: int, stride: int) -> None:
     torch.manual_seed(0)
     content = torch.rand(1, 16, 11 + stride * 2, 13 + stride * 2)
-    content = content[..., : (content.shape[-2] - patch) // stride * stride + patch, : (content.shape[-1] - patch) // stride * stride + patch]
+    content = content[
+        ...,
+        : (content.shape[-2] - patch) // stride * stride + patch,
+        : (content.shape[-1] - patch) // stride * stride + patch,
+    ]
     style = torch.rand(1, 16, 9, 10)
-    torch.testing.assert_close(chen.style_swap(content, style, patch=patch, stride=stride), one_hot_reference(content, style, patch, stride))
+    torch.testing.assert_close(
+        chen.style_swap(content, style, patch=patch, stride=stride), one_hot_reference(content, style, patch, stride)
+    )
 
 
 def test_every_swapped_patch_comes_from_the_style() -> None:

@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def stylecore(*args: object) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "stylecore", *map(str, args)], cwd=ROOT, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "stylecore", *map(str, args)], cwd=ROOT, capture_output=True, text=True, timeout=240
     )
 
 

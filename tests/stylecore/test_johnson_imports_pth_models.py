@@ -23,7 +23,14 @@ def example_layout_pth(path: Path) -> dict[str, torch.Tensor]:
 
 def test_the_example_layout_has_the_examples_key_names() -> None:
     keys = johnson.TransformerNet().state_dict().keys()
-    for key in ("conv1.conv2d.weight", "in1.weight", "res5.conv2.conv2d.bias", "res5.in2.bias", "deconv1.conv2d.weight", "deconv3.conv2d.bias"):
+    for key in (
+        "conv1.conv2d.weight",
+        "in1.weight",
+        "res5.conv2.conv2d.bias",
+        "res5.in2.bias",
+        "deconv1.conv2d.weight",
+        "deconv3.conv2d.bias",
+    ):
         assert key in keys
     assert johnson.TransformerNet().state_dict()["conv1.conv2d.weight"].shape == (32, 3, 9, 9)
 

@@ -48,7 +48,9 @@ def test_resuming_continues_from_the_checkpoint_step(tmp_path: Path, write_image
     assert meta["step"] == 2 and optimizer["state"]
 
     steps = []
-    record = johnson.train_files(style, data, output, config, resume=True, on_progress=lambda p: steps.append(p.step) and False)
+    record = johnson.train_files(
+        style, data, output, config, resume=True, on_progress=lambda p: steps.append(p.step) and False
+    )
     assert steps == [3, 4] and record.steps_done == 4
     assert not checkpoint.exists()
 

@@ -28,7 +28,13 @@ def test_a_trained_model_reloads_to_the_same_output(tmp_path: Path) -> None:
     seen = []
     config = johnson.TrainConfig(**TINY, preview_every=1)
     style = johnson.image_to_tensor(johnson.load_image(tmp_path / "wave.png", size=32).rgb)
-    result = johnson.train(style, johnson.PhotoFolder(data, 32), config, device=torch.device("cpu"), on_progress=lambda p: seen.append(p) and False)
+    result = johnson.train(
+        style,
+        johnson.PhotoFolder(data, 32),
+        config,
+        device=torch.device("cpu"),
+        on_progress=lambda p: seen.append(p) and False,
+    )
     assert [p.step for p in seen] == [1, 2]
     assert {"content", "style", "tv", "total", "images_per_s"} <= seen[-1].losses.keys()
     assert seen[-1].preview is not None and seen[-1].preview.size == (32, 32)

@@ -58,7 +58,9 @@ def test_it_refuses_files_that_are_not_models(tmp_path: Path) -> None:
 
 
 def test_metadata_round_trips_through_the_safetensors_header(tmp_path: Path) -> None:
-    path = save_model(tmp_path / "m.safetensors", {"w": torch.arange(4.0)}, {"kind": "johnson", "nested": {"a": [1, 2]}})
+    path = save_model(
+        tmp_path / "m.safetensors", {"w": torch.arange(4.0)}, {"kind": "johnson", "nested": {"a": [1, 2]}}
+    )
     state, meta = load_model(path)
     assert torch.equal(state["w"], torch.arange(4.0))
     assert meta == {"kind": "johnson", "nested": {"a": [1, 2]}}

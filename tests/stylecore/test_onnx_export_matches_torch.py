@@ -19,7 +19,9 @@ from .conftest import photo
 def test_the_onnx_model_matches_torch_at_any_size(tmp_path: Path) -> None:
     torch.manual_seed(3)
     net = johnson.TransformerNet(variant="light").eval()
-    model = save_model(tmp_path / "m.safetensors", net.state_dict(), johnson.model_metadata(net, style="s", training={}))
+    model = save_model(
+        tmp_path / "m.safetensors", net.state_dict(), johnson.model_metadata(net, style="s", training={})
+    )
     assert main(["export-onnx", str(model), "-o", str(tmp_path / "m.onnx")]) == 0
     session = onnxruntime.InferenceSession(str(tmp_path / "m.onnx"), providers=["CPUExecutionProvider"])
     for size in [(32, 32), (27, 41)]:
@@ -34,7 +36,9 @@ def test_the_onnx_model_matches_torch_at_any_size(tmp_path: Path) -> None:
 def test_run_files_gives_the_same_picture_on_both_engines(tmp_path: Path, write_image) -> None:
     torch.manual_seed(4)
     net = johnson.TransformerNet(variant="light").eval()
-    model = save_model(tmp_path / "m.safetensors", net.state_dict(), johnson.model_metadata(net, style="s", training={}))
+    model = save_model(
+        tmp_path / "m.safetensors", net.state_dict(), johnson.model_metadata(net, style="s", training={})
+    )
     content = write_image("content.png", photo(45, 31))
     outputs = {}
     for engine in ("torch", "onnx"):

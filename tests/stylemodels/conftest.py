@@ -69,7 +69,10 @@ def style_model_factory(tmp_path: Path, staff_user) -> Callable[..., object]:  #
         path = tmp_path / f"{kind}-{enabled}.safetensors"
         (johnson_file if kind == "johnson" else chen_file)(path)
         return services.style_model_import(
-            file=as_upload(path), name=name or f"{kind} {'on' if enabled else 'off'}", created_by=staff_user, enabled=enabled
+            file=as_upload(path),
+            name=name or f"{kind} {'on' if enabled else 'off'}",
+            created_by=staff_user,
+            enabled=enabled,
         )
 
     return make
@@ -88,7 +91,9 @@ def wait_for_run(worker, run_id: int, states, timeout: float = 60.0):  # noqa: A
             return run
         time.sleep(0.2)
     run = TrainingRun.objects.get(pk=run_id)
-    pytest.fail(f"training run {run_id} is {run.state!r} ({run.message}), not in {list(states)}\n{worker.log()[-4000:]}")
+    pytest.fail(
+        f"training run {run_id} is {run.state!r} ({run.message}), not in {list(states)}\n{worker.log()[-4000:]}"
+    )
 
 
 def start_training(client, **fields):  # noqa: ANN001, ANN003, ANN201

@@ -34,7 +34,9 @@ def test_a_disabled_model_is_refused_when_submitted_anyway(owner, upload_factory
     assert "model" in error.value.message_dict
 
 
-def test_the_chen_options_say_clearly_when_no_decoder_is_enabled(owner, owner_client, upload_factory, style_model_factory):  # noqa: ANN001
+def test_the_chen_options_say_clearly_when_no_decoder_is_enabled(
+    owner, owner_client, upload_factory, style_model_factory
+):  # noqa: ANN001
     style_model_factory("chen-decoder", enabled=False)
     upload_factory(owner, kind="content")
     page = owner_client.get(reverse("studio:job_create")).content.decode()

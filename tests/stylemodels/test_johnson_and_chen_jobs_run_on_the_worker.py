@@ -57,7 +57,9 @@ def test_a_chen_job_runs_with_any_uploaded_style(worker, owner, owner_client, up
     assert set(result.params["seconds"]) == {"encode", "swap", "decode"}
 
 
-def test_a_job_whose_model_was_disabled_after_queueing_fails_clearly(worker, owner, upload_factory, style_model_factory):  # noqa: ANN001
+def test_a_job_whose_model_was_disabled_after_queueing_fails_clearly(
+    worker, owner, upload_factory, style_model_factory
+):  # noqa: ANN001
     from gallery.studio import services as studio_services
     from gallery.stylemodels.models import StyleModel
 

@@ -56,7 +56,9 @@ class AlbumUpdateInputSerializer(serializers.Serializer):
 
 
 class AlbumListApi(ListApi):
-    @extend_schema(operation_id="albums_list", responses={200: AlbumOutputSerializer(many=True), **error_responses()}, tags=TAGS)
+    @extend_schema(
+        operation_id="albums_list", responses={200: AlbumOutputSerializer(many=True), **error_responses()}, tags=TAGS
+    )
     def get(self, request: Request) -> Response:
         """Your albums, recently changed first."""
         return self.paginated(selectors.albums_of(request.user).select_related("owner"), AlbumOutputSerializer)
@@ -81,7 +83,9 @@ class AlbumsApi(AlbumListApi, AlbumCreateApi):
 
 
 class AlbumDetailApi(Api):
-    @extend_schema(operation_id="albums_retrieve", responses={200: AlbumOutputSerializer, **error_responses(404)}, tags=TAGS)
+    @extend_schema(
+        operation_id="albums_retrieve", responses={200: AlbumOutputSerializer, **error_responses(404)}, tags=TAGS
+    )
     def get(self, request: Request, token: str) -> Response:
         """An album you own, or one shared with a link."""
         return Response(self.out(AlbumOutputSerializer, selectors.album_for_viewer(request.user, token)))

@@ -8,7 +8,7 @@ students until the teacher releases them.
 from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
@@ -21,7 +21,7 @@ from gallery.studio import algorithms
 from gallery.studio.models import Result, Upload
 
 from ..errors import error_responses
-from .base import Api, FileApi, ListApi, url
+from .base import Api, FileApi, ListApi, id_field, url
 
 TAGS = ["classroom"]
 
@@ -101,12 +101,8 @@ class AssignmentInputSerializer(serializers.Serializer):
     algorithm = serializers.ChoiceField(
         choices=[("", "Any"), *algorithms.algorithm_choices()], required=False, allow_blank=True, default=""
     )
-    styles = serializers.PrimaryKeyRelatedField(
-        many=True,
-        queryset=Upload.objects.filter(kind=Upload.Kind.STYLE),
-        required=False,
-        default=list,
-        help_text="Ids of your style uploads.",
+    styles = serializers.ListField(
+        child=id_field(), required=False, default=list, max_length=10, help_text="Ids of your style uploads."
     )
     opens_at = serializers.DateTimeField()
     due_at = serializers.DateTimeField()
@@ -144,10 +140,12 @@ class SubmissionOutputSerializer(serializers.Serializer):
     results = serializers.SerializerMethodField()
     grade = serializers.SerializerMethodField(help_text="Null until the teacher releases grades (always for teachers).")
 
+    @extend_schema_field(SubmittedResultSerializer(many=True))
     def get_results(self, submission: Submission) -> list:
         context = {**self.context, "submission": submission}
         return SubmittedResultSerializer(submission.results.all(), many=True, context=context).data
 
+    @extend_schema_field(GradeOutputSerializer(allow_null=True))
     def get_grade(self, submission: Submission) -> dict | None:
         grade = selectors.grade_for(self.context["request"].user, submission.assignment, submission.student)
         return GradeOutputSerializer(grade).data if grade else None
@@ -280,7 +278,11 @@ class AssignmentCreateApi(Api):
         course = selectors.course_for_teacher(request.user, pk)
         serializer = AssignmentInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        assignment = services.assignment_create(course=course, by=request.user, **serializer.validated_data)
+        data = serializer.validated_data
+        styles = list(Upload.objects.filter(pk__in=data["styles"]))
+        if len(styles) != len(set(data["styles"])):
+            raise serializers.ValidationError({"styles": ["Choose style images from your own uploads."]})
+        assignment = services.assignment_create(course=course, by=request.user, **{**data, "styles": styles})
         return Response(self.out(AssignmentOutputSerializer, assignment), status=status.HTTP_201_CREATED)
 
 

@@ -12,7 +12,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from gallery.studio import algorithms, selectors, services
+from gallery.studio import selectors, services
 from gallery.studio.models import Job, Upload
 
 from ..errors import django_to_drf, error_responses
@@ -143,7 +143,9 @@ class JobCreateApi(JobApiBase):
         content = selectors.uploads_of(request.user, kind=Upload.Kind.CONTENT).filter(pk=data["content"]).first()
         if content is None:
             errors["content"] = ["No such photo: upload one with kind=content."]
-        style_uploads = selectors.uploads_of(request.user, kind=Upload.Kind.STYLE).in_bulk([s["id"] for s in data["styles"]])
+        style_uploads = selectors.uploads_of(request.user, kind=Upload.Kind.STYLE).in_bulk(
+            [s["id"] for s in data["styles"]]
+        )
         styles = []
         for index, style in enumerate(data["styles"]):
             if style["id"] not in style_uploads:
@@ -171,7 +173,9 @@ class JobsApi(JobListApi, JobCreateApi):
 
 
 class JobDetailApi(JobApiBase):
-    @extend_schema(operation_id="jobs_retrieve", responses={200: JobOutputSerializer, **error_responses(404)}, tags=TAGS)
+    @extend_schema(
+        operation_id="jobs_retrieve", responses={200: JobOutputSerializer, **error_responses(404)}, tags=TAGS
+    )
     def get(self, request: Request, pk: int) -> Response:
         """A job with its live progress: poll it (about once a second) until `finished`."""
         job = services.job_fail_if_stale(selectors.job_of(request.user, pk))
@@ -182,7 +186,10 @@ class JobDetailApi(JobApiBase):
 
 class JobCancelApi(JobApiBase):
     @extend_schema(
-        operation_id="jobs_cancel", request=None, responses={200: JobOutputSerializer, **error_responses(404)}, tags=TAGS
+        operation_id="jobs_cancel",
+        request=None,
+        responses={200: JobOutputSerializer, **error_responses(404)},
+        tags=TAGS,
     )
     def post(self, request: Request, pk: int) -> Response:
         """Cancel a queued job at once, or ask a running one to stop (it does within about a second)."""

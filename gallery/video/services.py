@@ -1,0 +1,159 @@
+"""Writes for videos: uploads (validated by stylecore before anything is stored), video jobs
+(studio jobs with algorithm "video"), their results, and webcam captures."""
+
+from __future__ import annotations
+
+import io
+import tempfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from PIL import Image, UnidentifiedImageError
+
+from gallery.studio import services as studio
+from gallery.studio.imaging import jpeg_file
+from gallery.studio.models import Job, Result, Upload
+from gallery.studio.permissions import User
+from stylecore.images import save_image
+from stylecore.record import RunRecord
+from stylecore.video import VideoError, first_frame, inspect_video
+
+from .models import Video, VideoResult
+
+# Stored name's extension per ffmpeg demuxer (first one = default; "mov" reads MP4 and MOV, "matroska"
+# MKV and WebM): the uploaded name's one is kept when it fits, since browsers pick a player by type.
+EXTENSIONS = {"mov": ("mp4", "mov", "m4v"), "matroska": ("mkv", "webm")}
+
+
+@contextmanager
+def _local_path(file: UploadedFile) -> Iterator[Path]:
+    """A path to the upload's bytes (PyAV opens paths): Django's temporary file, or a copy."""
+    if hasattr(file, "temporary_file_path"):
+        yield Path(file.temporary_file_path())
+        return
+    with tempfile.NamedTemporaryFile(suffix=".upload") as copy:
+        file.seek(0)
+        for chunk in file.chunks():
+            copy.write(chunk)
+        copy.flush()
+        yield Path(copy.name)
+
+
+def _extension(container: str, uploaded_name: str | None) -> str:
+    """The uploaded name's extension when it fits the container (.webm is Matroska too)."""
+    allowed = EXTENSIONS.get(container, ("mp4",))
+    suffix = Path(uploaded_name or "").suffix.lower().lstrip(".")
+    return suffix if suffix in allowed else allowed[0]
+
+
+def video_create(*, owner: User, file: UploadedFile, title: str | None = None) -> Video:
+    """Validate the video by really opening it (stylecore.video.inspect_video), then store it and
+    a poster of its first frame. A bad file raises ValidationError({"file": ...}) and leaves nothing."""
+    try:
+        with _local_path(file) as path:
+            info = inspect_video(path)
+            poster = first_frame(path, info=info)
+    except VideoError as error:
+        raise ValidationError({"file": str(error)}) from None
+    video = Video(
+        owner=owner,
+        title=(title or "").strip()[:200] or studio.title_from_filename(file.name),
+        container=info.container,
+        width=info.width,
+        height=info.height,
+        frames=info.frames,
+        fps=str(info.fps),
+        duration=info.duration,
+        video_codec=info.video_codec,
+        audio_codec=info.audio_codec or "",
+        size_bytes=file.size or 0,
+    )
+    try:
+        file.seek(0)
+        video.file.save(f"video.{_extension(info.container, file.name)}", File(file), save=False)
+        video.poster.save("poster.jpg", jpeg_file(poster, max_side=studio._studio("THUMBNAIL_SIZE")), save=False)
+        with transaction.atomic():
+            video.save()
+    except BaseException:
+        for stored in (video.file, video.poster):
+            if stored.name:
+                stored.storage.delete(stored.name)
+        raise
+    return video
+
+
+@transaction.atomic
+def video_delete(*, video: Video, by: User) -> None:
+    """Delete an uploaded video; stylized videos made from it stay (without their original)."""
+    studio._require_owner(by, video)
+    studio._delete_files_on_commit(video.file, video.poster)
+    video.delete()
+
+
+def video_job_create(
+    *, owner: User, video: Video, style: Upload | None = None, options: Mapping[str, Any] | None = None
+) -> Job:
+    """A studio job (algorithm "video") for one of the owner's videos; Chen takes one style upload."""
+    if video.owner_id != owner.pk:
+        raise ValidationError({"video": "Choose one of your own videos."})
+    return studio.job_create(
+        owner=owner,
+        algorithm="video",
+        content=None,
+        styles=[(style, 1.0)] if style is not None else [],
+        options={**(options or {}), "video": video.pk},
+    )
+
+
+def video_result_create(*, job: Job, output: Path, record: RunRecord) -> Result:
+    """The worker's store step for video jobs: a Result (first stylized frame) plus the MP4."""
+    poster = output.with_suffix(".png")
+    save_image(first_frame(output), poster, record=record)
+    video = Video.objects.filter(pk=job.options.get("video")).first()
+    result = studio.result_create(job=job, output=poster, record=record)
+    stored = VideoResult(result=result, source=video, frames=record.steps_done, fps=record.params.get("fps", ""))
+    stored.has_audio = record.params.get("audio", "none") != "none"
+    try:
+        with output.open("rb") as data:
+            stored.file.save("video.mp4", File(data), save=False)
+        stored.save()
+        if video is not None:
+            result.title = video.title[:200]
+            result.save(update_fields=["title"])
+    except BaseException:
+        if stored.file.name:
+            stored.file.storage.delete(stored.file.name)
+        raise
+    return result
+
+
+def capture_create(*, owner: User, jpeg: bytes, record: RunRecord, title: str) -> Result:
+    """Keep a webcam frame in the owner's gallery: a finished johnson Job with its Result."""
+    try:
+        image = Image.open(io.BytesIO(jpeg)).convert("RGB")
+    except (UnidentifiedImageError, OSError):
+        raise ValidationError({"frame": "No stylized frame to capture yet."}) from None
+    now = timezone.now()
+    with tempfile.TemporaryDirectory(prefix="capture-") as scratch, transaction.atomic():
+        output = save_image(image, Path(scratch) / "capture.png", record=record)
+        job = Job.objects.create(
+            owner=owner,
+            algorithm=record.algorithm,
+            options={"model": record.params.get("model_id"), "source": "webcam"},
+            state=Job.State.SUCCEEDED,
+            step=1,
+            total=1,
+            started_at=now,
+            finished_at=now,
+        )
+        result = studio.result_create(job=job, output=output, record=record)
+        result.title = title[:200]
+        result.save(update_fields=["title"])
+    return result

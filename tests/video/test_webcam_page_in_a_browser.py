@@ -1,0 +1,140 @@
+"""A real browser with chromium's fake camera on the webcam page, served by `manage.py runserver`
+(daphne's, as `./dev up` runs it): stylized frames arrive, the fps counter moves, Capture saves.
+An anonymous visit is sent to the login page.
+
+The screenshot goes to test-artifacts/webcam-page.png.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ARTIFACTS, ROOT, WORKER_ENV, client_for
+
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--use-fake-device-for-media-stream",
+    "--use-fake-ui-for-media-stream",
+]
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(240)]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def asgi_server(tmp_path: Path) -> Iterator[str]:
+    """`manage.py runserver` (daphne) on the test database and media folder."""
+    from django.conf import settings
+    from django.db import connection
+
+    port = free_port()
+    env = {
+        **os.environ,
+        **WORKER_ENV,
+        "DATABASE_URL": f"sqlite:///{connection.settings_dict['NAME']}",
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "DEBUG": "true",
+    }
+    log = tmp_path / "server.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            assert process.poll() is None, log.read_text()
+            time.sleep(0.2)
+        yield f"http://localhost:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+        if os.environ.get("SHOW_SERVER_LOG"):
+            sys.stderr.write(log.read_text())
+
+
+@pytest.fixture
+def page():  # noqa: ANN201
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing: apt-get install chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1200, "height": 900})
+        page = context.new_page()
+        page.set_default_timeout(60_000)
+        yield page
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=ARTIFACTS / "webcam-last-page.png", full_page=True)  # where a failing test stopped
+        browser.close()
+
+
+def test_the_webcam_page_shows_live_stylized_frames(asgi_server, page, owner, style_model_factory) -> None:  # noqa: ANN001
+    from gallery.studio.models import Result
+
+    model = style_model_factory("johnson", name="Tiny mosaic")
+    # signed in through a session row in the shared database (the server hashes passwords its own way)
+    session = client_for(owner).cookies["sessionid"].value
+    page.context.add_cookies([{"name": "sessionid", "value": session, "url": asgi_server}])
+    page.goto(f"{asgi_server}/webcam/")
+    assert page.locator("#style-choice option").first.inner_text().startswith(model.name)
+    assert "320 pixels wide" in page.locator("#cpu-notice").inner_text()  # no GPU here: it says so
+
+    page.wait_for_function("document.getElementById('styled').src.startsWith('blob:')")
+    first = page.locator("#styled").get_attribute("src")
+    page.wait_for_function(f"document.getElementById('styled').src !== {first!r}")
+    page.wait_for_function("Number(document.getElementById('fps').dataset.fps || 0) > 0")
+    size = page.evaluate(
+        "[document.getElementById('styled').naturalWidth, document.getElementById('styled').naturalHeight]"
+    )
+    assert size[0] == 320 and size[1] > 0
+
+    page.get_by_role("button", name="Capture").click()
+    page.get_by_role("link", name="Saved").wait_for()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / "webcam-page.png", full_page=True)
+    assert Result.objects.filter(owner=owner, algorithm="johnson").count() == 1
+
+
+def test_anonymous_visitors_are_sent_to_log_in(asgi_server, page) -> None:  # noqa: ANN001
+    page.goto(f"{asgi_server}/webcam/")
+    assert "/accounts/login/" in page.url
+
+
+def test_a_video_result_plays_and_seeks_in_the_browser(asgi_server, page, owner, video_result_factory) -> None:  # noqa: ANN001
+    result = video_result_factory(owner)
+    session = client_for(owner).cookies["sessionid"].value
+    page.context.add_cookies([{"name": "sessionid", "value": session, "url": asgi_server}])
+    page.goto(f"{asgi_server}{result.get_absolute_url()}")
+    page.wait_for_function("document.querySelector('.result-video').readyState >= 2")
+    duration = page.evaluate("document.querySelector('.result-video').duration")
+    assert duration == pytest.approx(8 / 12, abs=0.1)
+    page.evaluate("document.querySelector('.result-video').currentTime = 0.4")  # seeking needs Range answers
+    page.wait_for_function("!document.querySelector('.result-video').seeking")
+    assert page.evaluate("document.querySelector('.result-video').error") is None
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / "video-result-page.png", full_page=True)
