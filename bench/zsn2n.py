@@ -13,6 +13,7 @@ Prints two markdown tables:
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import time
 
 import numpy as np
@@ -22,7 +23,7 @@ from skimage import data
 from skimage.filters import gaussian
 from skimage.restoration import denoise_nl_means
 
-from stylecore.zsn2n import DEFAULT_STEPS, DenoiseConfig, add_noise, denoise_tensor, make_network, pair_downsample, psnr
+from stylecore.zsn2n import DenoiseConfig, add_noise, denoise_tensor, make_network, pair_downsample, psnr
 
 PHOTOS = ("astronaut", "coffee", "chelsea", "rocket")
 BLUR_GRID = (0.5, 0.75, 1.0, 1.5, 2.0, 3.0)
@@ -78,41 +79,63 @@ def plain_loop(noisy: torch.Tensor, *, steps: int = 2000, seed: int = 0) -> torc
         return (noisy - model(noisy)).clamp(0, 1)
 
 
-def ours(noisy: torch.Tensor, *, steps: int | None = None, seed: int = 0) -> torch.Tensor:
-    """Our `denoise`: steps None is its default run."""
-    return denoise_tensor(noisy, DenoiseConfig(steps=steps, seed=seed))[0]
+def ours(noisy: torch.Tensor, *, steps: int | None = None, seed: int = 0) -> tuple[torch.Tensor, int]:
+    """Our `denoise` and the steps it ran: steps None is its default run (stops on the held-out loss)."""
+    denoised, steps_done, _ = denoise_tensor(noisy, DenoiseConfig(steps=steps, seed=seed))
+    return denoised, steps_done
 
 
-def psnr_table(photos: list[str], size: int, sigmas: list[float], plain_steps: int) -> None:
+def psnr_row(case: tuple[str, int, float, int, bool]) -> tuple[str, int, float]:
+    """One markdown row of the PSNR table (photo, size, sigma, plain steps, run the plain loop?),
+    our default's steps and seconds; one thread per row."""
+    name, size, sigma, plain_steps, with_plain = case
+    torch.set_num_threads(1)
+    clean = photo_crop(name, size)
+    noisy = add_noise(clean, sigma, seed=1)
+    p_noisy = psnr(noisy, clean)
+    p_blur, blur_sigma = blur_best(noisy, clean)
+    p_nlm = psnr(nlm(noisy, sigma), clean)
+    p_plain = f"{psnr(plain_loop(noisy, steps=plain_steps), clean):.2f}" if with_plain else "-"
+    started = time.perf_counter()
+    denoised, steps_done = ours(noisy)
+    seconds = time.perf_counter() - started
+    p_ours = psnr(denoised, clean)
+    row = (
+        f"| {name} | {sigma:g} | {p_noisy:.2f} | {p_blur:.2f} ({blur_sigma:g}) | {p_nlm:.2f} | {p_plain} "
+        f"| {p_ours:.2f} ({steps_done}) | {p_ours - p_noisy:+.2f} | {p_ours - p_nlm:+.2f} |"
+    )
+    return row, steps_done, seconds
+
+
+def psnr_table(
+    photos: list[str], size: int, sigmas: list[float], plain_steps: int, plain: set[tuple[str, float]], jobs: int
+) -> dict[tuple[str, float], int]:
+    """Prints rows as they finish (`jobs` processes, one thread each); returns our default's steps per row."""
     print(f"\n### PSNR (dB), {size}x{size} centre crops, Gaussian noise\n")
-    print("| photo | sigma | noisy | blur (best sigma) | NLM | plain loop | ours | ours - noisy | ours - NLM |")
+    print("| photo | sigma | noisy | blur (best sigma) | NLM | plain loop | ours (steps) | ours - noisy | ours - NLM |")
     print("|---|---|---|---|---|---|---|---|---|")
-    for sigma in sigmas:
-        for name in photos:
-            clean = photo_crop(name, size)
-            noisy = add_noise(clean, sigma, seed=1)
-            p_noisy = psnr(noisy, clean)
-            p_blur, blur_sigma = blur_best(noisy, clean)
-            p_nlm = psnr(nlm(noisy, sigma), clean)
-            p_plain = psnr(plain_loop(noisy, steps=plain_steps), clean)
-            p_ours = psnr(ours(noisy), clean)
-            print(
-                f"| {name} | {sigma:g} | {p_noisy:.2f} | {p_blur:.2f} ({blur_sigma:g}) | {p_nlm:.2f} | {p_plain:.2f} "
-                f"| {p_ours:.2f} | {p_ours - p_noisy:+.2f} | {p_ours - p_nlm:+.2f} |",
-                flush=True,
-            )
+    cases = [(name, size, sigma, plain_steps, (name, sigma) in plain) for sigma in sigmas for name in photos]
+    steps: dict[tuple[str, float], int] = {}
+    with multiprocessing.get_context("spawn").Pool(jobs) as pool:
+        for case, (row, steps_done, _) in zip(cases, pool.imap(psnr_row, cases), strict=True):
+            print(row, flush=True)
+            steps[case[0], case[2]] = steps_done
+    return steps
 
 
-def timing_table(photos: list[str], size: int, sigma: float, steps: int) -> None:
-    """Seconds for `steps` steps of each, run plain, ours, ours, plain (ABBA) so a load change hits both alike.
+def timing_table(photos: list[str], size: int, sigma: float, steps: int, default_steps: dict[str, int]) -> None:
+    """Seconds per step of each, run plain, ours, ours, plain (ABBA) so a load change hits both alike.
 
-    Both run a fixed number of equal-cost steps (2000 by default), so with fewer `steps` the
-    per-step ratio is the whole-run ratio; the PSNR table compares what full runs reach.
+    Both run `steps` steps of fixed cost; our default's whole run is its step count (from the PSNR
+    table's run of the same image, or one run here) times its per-step time.
     """
     threads = torch.get_num_threads()
     print(f"\n### Time, {size}x{size}, sigma {sigma:g}, {steps} steps each x2 (ABBA), {threads} threads\n")
-    print("| photo | plain s/step | ours s/step | ours / plain | plain 2000 steps s (est.) | ours default s (est.) |")
-    print("|---|---|---|---|---|---|")
+    print(
+        "| photo | plain s/step | ours s/step | ours / plain per step | ours default steps "
+        "| plain 2000 steps s (est.) | ours default s (est.) | ours default / plain 2000 |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
     for name in photos:
         noisy = add_noise(photo_crop(name, size), sigma, seed=1)
         seconds = {"plain": 0.0, "ours": 0.0}
@@ -121,9 +144,10 @@ def timing_table(photos: list[str], size: int, sigma: float, steps: int) -> None
             plain_loop(noisy, steps=steps) if which == "plain" else ours(noisy, steps=steps)
             seconds[which] += time.perf_counter() - started
         plain_step, ours_step = seconds["plain"] / (2 * steps), seconds["ours"] / (2 * steps)
+        n = default_steps[name] if name in default_steps else ours(noisy)[1]
         print(
-            f"| {name} | {plain_step:.4f} | {ours_step:.4f} | {ours_step / plain_step:.2f} "
-            f"| {plain_step * 2000:.0f} | {ours_step * DEFAULT_STEPS:.0f} |",
+            f"| {name} | {plain_step:.4f} | {ours_step:.4f} | {ours_step / plain_step:.2f} | {n} "
+            f"| {plain_step * 2000:.0f} | {ours_step * n:.0f} | {ours_step * n / (plain_step * 2000):.2f} |",
             flush=True,
         )
 
@@ -136,18 +160,28 @@ def main() -> None:
     parser.add_argument("--time-size", type=int, default=256, help="crop side for the timing table")
     parser.add_argument("--time-photos", default="astronaut", help="photos for the timing table")
     parser.add_argument("--plain-steps", type=int, default=2000, help="steps of the plain loop in the PSNR table")
-    parser.add_argument("--time-steps", type=int, default=DEFAULT_STEPS, help="steps timed per run (x2, ABBA)")
+    parser.add_argument("--plain-photos", help="photos the plain loop runs on (default: all)")
+    parser.add_argument("--plain-sigmas", help="noise levels the plain loop runs at (default: all)")
+    parser.add_argument("--jobs", type=int, default=1, help="PSNR rows run at once (one thread each)")
+    parser.add_argument("--time-steps", type=int, default=50, help="steps timed per run (x2, ABBA)")
     parser.add_argument("--skip-psnr", action="store_true")
     parser.add_argument("--skip-time", action="store_true")
-    parser.add_argument("--quick", action="store_true", help="a smoke run: one 48 px photo, sigma 25, 50 timed steps")
+    parser.add_argument("--quick", action="store_true", help="a smoke run: one 48 px photo, sigma 25, 10 timed steps")
     args = parser.parse_args()
     if args.quick:
-        args.photos, args.size, args.sigmas, args.time_size, args.time_steps = "astronaut", 48, "25", 64, 50
+        args.photos, args.size, args.sigmas, args.time_size, args.time_steps = "astronaut", 48, "25", 64, 10
     photos = args.photos.split(",")
+    sigmas = [float(s) for s in args.sigmas.split(",")]
+    plain_photos = args.plain_photos.split(",") if args.plain_photos else photos
+    plain_sigmas = [float(s) for s in args.plain_sigmas.split(",")] if args.plain_sigmas else sigmas
+    default_steps: dict[str, int] = {}
     if not args.skip_psnr:
-        psnr_table(photos, args.size, [float(s) for s in args.sigmas.split(",")], args.plain_steps)
+        plain = {(name, sigma) for name in plain_photos for sigma in plain_sigmas}
+        steps = psnr_table(photos, args.size, sigmas, args.plain_steps, plain, args.jobs)
+        if args.size == args.time_size:
+            default_steps = {name: n for (name, sigma), n in steps.items() if sigma == 25}
     if not args.skip_time:
-        timing_table(args.time_photos.split(","), args.time_size, 25.0, args.time_steps)
+        timing_table(args.time_photos.split(","), args.time_size, 25.0, args.time_steps, default_steps)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import os
 import tempfile
 import warnings
@@ -81,8 +82,12 @@ def _too_many_pixels_message(width: int, height: int) -> str:
     return f"The image is too large: {width}x{height} pixels (at most {MAX_PIXELS // 1_000_000} megapixels)."
 
 
-def _decode(source: Source) -> tuple[Image.Image, ImageInfo]:
-    """Open, check the header's size against our limits, then really decode (first frame)."""
+def _decode(source: Source, *, draft_side: int | None = None) -> tuple[Image.Image, ImageInfo]:
+    """Open, check the header's size against our limits, then really decode (first frame).
+
+    ``draft_side``: the longer side the caller will resize to; a JPEG much larger than that is
+    decoded at 1/2, 1/4 or 1/8 scale (never below that size), which is several times faster.
+    """
     data = _read_bytes(source)
     Image.init()  # registers the WebP/TIFF openers that `formats=` below names
     try:
@@ -106,6 +111,9 @@ def _decode(source: Source) -> tuple[Image.Image, ImageInfo]:
     info = ImageInfo(
         format=img.format or "", width=width, height=height, mode=img.mode, frames=getattr(img, "n_frames", 1)
     )
+    if draft_side is not None and img.format == "JPEG":
+        scale = draft_side / max(width, height)
+        img.draft(None, (math.ceil(width * scale), math.ceil(height * scale)))
     try:
         img.load()  # truncated data surfaces only here (LOAD_TRUNCATED_IMAGES stays False)
     except (OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombError):
@@ -147,7 +155,7 @@ def _fit(img: Image.Image, size: int) -> Image.Image:
 
 def load_image(source: Source, *, size: int | None = None) -> LoadedImage:
     """Load any accepted image as RGB (+ alpha kept aside); longer side == size when given."""
-    img, info = _decode(source)
+    img, info = _decode(source, draft_side=size)
     try:
         img = ImageOps.exif_transpose(img) or img
     except (OSError, SyntaxError, ValueError, TypeError, KeyError):
@@ -195,6 +203,7 @@ def save_image(
     img = img.convert("RGB")
     options: dict = {}
     if fmt == "PNG":
+        options["compress_level"] = 1  # ~3x faster to write than Pillow's default 6, files ~10% larger
         if alpha is not None:
             img.putalpha(alpha.convert("L").resize(img.size, Image.Resampling.LANCZOS))
         if record is not None:

@@ -3,8 +3,10 @@
 The "standard" network keeps the parameter names and shapes of PyTorch's fast-neural-style
 example (conv1/in1 ... res1-res5 ... deconv1-deconv3), so its public ``.pth`` models import
 as they are. Like the example it works on pixels in 0..255; ``stylize`` takes and returns
-images in [0, 1]. The "light" network is this project's CPU variant: half the channels, three
-residual blocks of depthwise-separable convolutions and separable upsampling convolutions.
+images in [0, 1]. The "light" network is this project's CPU variant, built so that nothing heavy
+runs at full resolution: a 4x pixel-unshuffle (3 channels -> 48 at 1/4 size), a 1x1 convolution
+to 64 channels, four residual blocks of depthwise-separable convolutions at 1/4 size, and a
+separable convolution to 48 channels that a 4x pixel-shuffle turns back into full-size RGB.
 """
 
 from __future__ import annotations
@@ -55,8 +57,9 @@ log = logging.getLogger(__name__)
 
 VARIANTS = ("standard", "light")
 PIXEL_SCALE = 255.0  # the example's networks see pixels in 0..255
-_MULTIPLE = 4  # two stride-2 convolutions down, two x2 upsamplings back up
-LIGHT_OUT_KERNEL = 5
+_MULTIPLE = 4  # both networks work at 1/4 size: stride-2 convs / x2 upsamplings, or a 4x (un)shuffle
+LIGHT_CHANNELS = 64  # at 1/4 size
+LIGHT_BLOCKS = 4
 MIN_SIDE = 8  # the 9x9 reflection pads need more than 4 pixels; a side at 1/4 scale needs 2
 _DEPRECATED_KEY = re.compile(r"in\d+\.running_(mean|var)$")  # old InstanceNorm buffers in public .pth files
 
@@ -74,16 +77,21 @@ class ConvLayer(nn.Module):
 
 
 class SeparableConvLayer(nn.Module):
-    """Reflection padding, a depthwise 3x3 and a pointwise 1x1: ~8x fewer multiply-adds than a full 3x3."""
+    """A depthwise 3x3 and a pointwise 1x1: ~8x fewer multiply-adds than a full 3x3.
 
-    def __init__(self, in_channels: int, out_channels: int, kernel_size: int = 3) -> None:
+    Zero padding (inside the convolution, no extra pass over the tensor) unless ``reflect``.
+    """
+
+    def __init__(self, in_channels: int, out_channels: int, *, reflect: bool = False) -> None:
         super().__init__()
-        self.reflection_pad = nn.ReflectionPad2d(kernel_size // 2)
-        self.depthwise = nn.Conv2d(in_channels, in_channels, kernel_size, groups=in_channels)
+        self.reflect = reflect
+        self.depthwise = nn.Conv2d(in_channels, in_channels, 3, padding=0 if reflect else 1, groups=in_channels)
         self.pointwise = nn.Conv2d(in_channels, out_channels, 1)
 
     def forward(self, x: Tensor) -> Tensor:
-        return self.pointwise(self.depthwise(self.reflection_pad(x)))
+        if self.reflect:
+            x = F.pad(x, (1, 1, 1, 1), mode="reflect")
+        return self.pointwise(self.depthwise(x))
 
 
 class ResidualBlock(nn.Module):
@@ -116,21 +124,6 @@ class UpsampleConvLayer(nn.Module):
         return self.conv2d(self.reflection_pad(F.interpolate(x, scale_factor=2, mode="nearest")))
 
 
-class UpsampleSeparableLayer(nn.Module):
-    """Pointwise channel reduction first, then x2 upsampling and a depthwise 3x3: the tensors at
-    the larger size carry only the (fewer) output channels, which is what CPU time goes to."""
-
-    def __init__(self, in_channels: int, out_channels: int) -> None:
-        super().__init__()
-        self.pointwise = nn.Conv2d(in_channels, out_channels, 1)
-        self.reflection_pad = nn.ReflectionPad2d(1)
-        self.depthwise = nn.Conv2d(out_channels, out_channels, 3, groups=out_channels)
-
-    def forward(self, x: Tensor) -> Tensor:
-        x = F.interpolate(self.pointwise(x), scale_factor=2, mode="nearest")
-        return self.depthwise(self.reflection_pad(x))
-
-
 class TransformerNet(nn.Module):
     """The transform network; input and output images in [0, 1], any size (padded inside)."""
 
@@ -139,38 +132,60 @@ class TransformerNet(nn.Module):
         if variant not in VARIANTS:
             raise OptionError("variant", f"must be one of {', '.join(VARIANTS)}, not {variant!r}")
         self.variant = variant
-        light = variant == "light"
-        # channels at full, 1/2 and 1/4 size; the light net also narrows the way back up
-        c1, c2, c3 = (16, 32, 64) if light else (32, 64, 128)
-        u2, u1 = (32, 8) if light else (64, 32)
-        self.conv1 = ConvLayer(3, c1, 9)
-        self.in1 = nn.InstanceNorm2d(c1, affine=True)
-        self.conv2 = ConvLayer(c1, c2, 3, stride=2)
-        self.in2 = nn.InstanceNorm2d(c2, affine=True)
-        self.conv3 = ConvLayer(c2, c3, 3, stride=2)
-        self.in3 = nn.InstanceNorm2d(c3, affine=True)
-        self.blocks = 3 if light else 5
+        if variant == "light":
+            self._build_light()
+        else:
+            self._build_standard()
+
+    def _build_standard(self) -> None:
+        """The example's network and parameter names: 9x9 conv at full size, two stride-2 convs,
+        five residual blocks at 1/4 size, two x2 upsampling convs and a 9x9 output conv."""
+        self.conv1 = ConvLayer(3, 32, 9)
+        self.in1 = nn.InstanceNorm2d(32, affine=True)
+        self.conv2 = ConvLayer(32, 64, 3, stride=2)
+        self.in2 = nn.InstanceNorm2d(64, affine=True)
+        self.conv3 = ConvLayer(64, 128, 3, stride=2)
+        self.in3 = nn.InstanceNorm2d(128, affine=True)
+        self.blocks = 5
         for i in range(1, self.blocks + 1):
-            self.add_module(f"res{i}", ResidualBlock(c3, separable=light))
-        upsample = UpsampleSeparableLayer if light else UpsampleConvLayer
-        self.deconv1 = upsample(c3, u2)
-        self.in4 = nn.InstanceNorm2d(u2, affine=True)
-        self.deconv2 = upsample(u2, u1)
-        self.in5 = nn.InstanceNorm2d(u1, affine=True)
-        self.deconv3 = ConvLayer(u1, 3, LIGHT_OUT_KERNEL if light else 9)
+            self.add_module(f"res{i}", ResidualBlock(128))
+        self.deconv1 = UpsampleConvLayer(128, 64)
+        self.in4 = nn.InstanceNorm2d(64, affine=True)
+        self.deconv2 = UpsampleConvLayer(64, 32)
+        self.in5 = nn.InstanceNorm2d(32, affine=True)
+        self.deconv3 = ConvLayer(32, 3, 9)
+
+    def _build_light(self) -> None:
+        """Every convolution and norm runs at 1/4 size: the 4x4 pixel blocks become channels
+        (48) on the way in and come back out of 48 channels on the way out, so the full-size
+        tensors are only touched by the (un)shuffle copies, the scaling and the crop."""
+        channels = LIGHT_CHANNELS
+        self.head = nn.Conv2d(3 * _MULTIPLE**2, channels, 1)
+        self.in_head = nn.InstanceNorm2d(channels, affine=True)
+        self.blocks = LIGHT_BLOCKS
+        for i in range(1, self.blocks + 1):
+            self.add_module(f"res{i}", ResidualBlock(channels, separable=True))
+        # reflection padding here only: this conv shapes the pixels next to the image border
+        self.tail = SeparableConvLayer(channels, 3 * _MULTIPLE**2, reflect=True)
 
     def forward(self, x: Tensor) -> Tensor:
         height, width = x.shape[-2:]
         y = _pad_to_multiple(x) * PIXEL_SCALE
-        y = F.relu(self.in1(self.conv1(y)))
-        y = F.relu(self.in2(self.conv2(y)))
-        y = F.relu(self.in3(self.conv3(y)))
+        if self.variant == "light":
+            y = F.relu(self.in_head(self.head(F.pixel_unshuffle(y, _MULTIPLE))))
+        else:
+            y = F.relu(self.in1(self.conv1(y)))
+            y = F.relu(self.in2(self.conv2(y)))
+            y = F.relu(self.in3(self.conv3(y)))
         for i in range(1, self.blocks + 1):
             y = getattr(self, f"res{i}")(y)
-        y = F.relu(self.in4(self.deconv1(y)))
-        y = F.relu(self.in5(self.deconv2(y)))
-        y = self.deconv3(y) / PIXEL_SCALE
-        return y[..., :height, :width]
+        if self.variant == "light":
+            y = F.pixel_shuffle(self.tail(y), _MULTIPLE)
+        else:
+            y = F.relu(self.in4(self.deconv1(y)))
+            y = F.relu(self.in5(self.deconv2(y)))
+            y = self.deconv3(y)
+        return (y / PIXEL_SCALE)[..., :height, :width]
 
 
 def _pad_to_multiple(x: Tensor) -> Tensor:
@@ -184,18 +199,27 @@ def _pad_to_multiple(x: Tensor) -> Tensor:
 
 
 def _variant_of(state_dict: Mapping[str, Tensor]) -> str:
-    """Tell the two layouts apart from the first convolution's width."""
+    """Tell the layouts apart by their first layer: ``head`` (light) or ``conv1`` (standard)."""
+    if "head.weight" in state_dict:
+        return "light"
     weight = state_dict.get("conv1.conv2d.weight")
     if weight is None:
-        raise ModelFileError("not a Johnson transform network (no conv1.conv2d.weight)")
-    return "light" if weight.shape[0] == 16 else "standard"
+        raise ModelFileError("not a Johnson transform network (no conv1.conv2d.weight or head.weight)")
+    if weight.shape[0] == 16:  # the first light design had a 16-channel full-size conv1
+        raise ModelFileError(
+            "this model was made with an earlier version of the light network, which no longer loads; train it again"
+        )
+    return "standard"
 
 
 def build_transformer(state_dict: Mapping[str, Tensor], variant: str | None = None) -> TransformerNet:
     """A TransformerNet holding these weights; ModelFileError when the layout does not match."""
     state = {key: value for key, value in state_dict.items() if not _DEPRECATED_KEY.search(key)}
+    found = _variant_of(state)
+    if variant is not None and variant != found:
+        raise ModelFileError(f"the file says {variant!r} but its weights are a {found} transform network")
     with torch.device("meta"):  # no random init: every weight comes from the file
-        net = TransformerNet(variant=variant or _variant_of(state))
+        net = TransformerNet(variant=found)
     try:
         net.load_state_dict(state, assign=True)
     except RuntimeError as exc:

@@ -38,7 +38,7 @@ LR = 1e-3
 LR_HALVING_EVERY = 1000  # the paper's StepLR(step_size=1000, gamma=0.5)
 CONSISTENCY_CROP = 96  # side of the full-resolution crop the consistency loss sees per step
 HELD_OUT = 0.125  # default run: share of half-resolution positions whose targets are kept out of training
-PATIENCE = 200  # default run: stop after this many steps without a new best held-out loss
+PATIENCE = 400  # default run: stop after this many steps without a new best held-out loss
 MIN_HELD_OUT_IMAGE = 64
 
 

@@ -8,6 +8,7 @@ link, public ones everyone (and they are listed in the public gallery).
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied
 
 from .models import Album, Result, Visibility
 
@@ -24,3 +25,9 @@ def can_view(user: User, obj: Result | Album) -> bool:
 
 def can_change(user: User, obj: object) -> bool:
     return is_owner(user, obj)
+
+
+def require_owner(user: User, obj: object) -> None:
+    """Services call this before any change: only the owner may change or delete a thing."""
+    if not can_change(user, obj):
+        raise PermissionDenied("Only the owner can change this.")

@@ -9,27 +9,25 @@ from __future__ import annotations
 
 import logging
 import re
-import shutil
 import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
+from gallery.core.files import delete_files_on_commit, local_copy, studio_setting
 from stylecore.errors import ImageError, StylecoreError
 from stylecore.images import inspect_image, load_image
 
 from . import algorithms
 from .imaging import FORMAT_EXTENSIONS, flatten, jpeg_file
 from .models import Album, Job, JobStyle, Result, Upload, Visibility
-from .permissions import User, can_change
+from .permissions import User, require_owner
 from .progress import Heartbeat, ProgressWriter
 
 logger = logging.getLogger(__name__)
@@ -39,29 +37,6 @@ WORKER_DIED_MESSAGE = (
 )
 UNEXPECTED_ERROR_MESSAGE = "Something went wrong in the worker while running this job; the error was logged."
 ALLOWED_DECLARED_TYPES = ("image/", "application/octet-stream")
-
-
-def _studio(name: str) -> Any:
-    return settings.STUDIO[name]
-
-
-def _delete_files_on_commit(*files: FieldFile) -> None:
-    """Remove stored files once the rows pointing at them are really gone."""
-    names = [(f.storage, f.name) for f in files if f and f.name]
-
-    def delete() -> None:
-        for storage, name in names:
-            try:
-                storage.delete(name)
-            except OSError:
-                logger.warning("could not delete %s", name, exc_info=True)
-
-    transaction.on_commit(delete)
-
-
-def _require_owner(user: User, obj: object) -> None:
-    if not can_change(user, obj):
-        raise PermissionDenied("Only the owner can change this.")
 
 
 def title_from_filename(name: str) -> str:
@@ -81,7 +56,7 @@ def upload_create(*, owner: User, file: UploadedFile, kind: str, title: str | No
     """
     if kind not in Upload.Kind.values:
         raise ValidationError({"kind": f"Choose one of: {', '.join(Upload.Kind.values)}."})
-    max_bytes = _studio("MAX_UPLOAD_BYTES")
+    max_bytes = studio_setting("MAX_UPLOAD_BYTES")
     if file.size is not None and file.size > max_bytes:
         raise ValidationError({"file": f"The file is too large: at most {max_bytes // 2**20} MB."})
     declared = (getattr(file, "content_type", None) or "").lower()
@@ -111,7 +86,9 @@ def upload_create(*, owner: User, file: UploadedFile, kind: str, title: str | No
     extension = FORMAT_EXTENSIONS.get(info.format, "img")
     try:
         upload.image.save(f"upload.{extension}", File(file), save=False)
-        upload.thumbnail.save("thumb.jpg", jpeg_file(flatten(loaded), max_side=_studio("THUMBNAIL_SIZE")), save=False)
+        upload.thumbnail.save(
+            "thumb.jpg", jpeg_file(flatten(loaded), max_side=studio_setting("THUMBNAIL_SIZE")), save=False
+        )
         with transaction.atomic():
             upload.save()
     except BaseException:
@@ -125,8 +102,8 @@ def upload_create(*, owner: User, file: UploadedFile, kind: str, title: str | No
 @transaction.atomic
 def upload_delete(*, upload: Upload, by: User) -> None:
     """Delete an upload and its files; jobs and results made from it keep their own records."""
-    _require_owner(by, upload)
-    _delete_files_on_commit(upload.image, upload.thumbnail)
+    require_owner(by, upload)
+    delete_files_on_commit(upload.image, upload.thumbnail)
     upload.delete()
 
 
@@ -140,14 +117,20 @@ def job_create(
     content: Upload | None,
     styles: Sequence[tuple[Upload, float]] = (),
     options: Mapping[str, Any] | None = None,
+    listed_only: bool = True,
 ) -> Job:
     """Validate a request, create its Job and enqueue it once the transaction commits.
+
+    Pages and the API may only ask for listed algorithms; an unlisted one (videos) is created
+    by its own app's service, which checks its inputs and passes ``listed_only=False``.
 
     `styles` pairs each style upload with its blend weight. `options` are the algorithm's
     option values (missing ones take their defaults); stylecore's config validates their
     ranges, so the page and the API give the same errors, keyed by option name.
     """
     entry = algorithms.get_algorithm(algorithm)
+    if listed_only and not entry.offered:
+        raise ValidationError({"algorithm": f"Unknown algorithm {algorithm!r}."})
     errors: dict[str, list[str]] = {}
     if content is None and entry.prepare_inputs is None:
         errors["content"] = ["Choose a photo."]
@@ -192,7 +175,7 @@ def job_enqueue(*, job_id: int) -> None:
 def job_cancel(*, job: Job, by: User) -> Job:
     """A queued job is cancelled at once; a running one is asked to stop (the worker sees the
     flag within about a second and ends it as cancelled)."""
-    _require_owner(by, job)
+    require_owner(by, job)
     now = timezone.now()
     cancelled_in_queue = Job.objects.filter(pk=job.pk, state=Job.State.QUEUED).update(
         state=Job.State.CANCELLED, cancel_requested=True, finished_at=now
@@ -216,13 +199,13 @@ def job_is_stale(job: Job) -> bool:
     if job.state != Job.State.RUNNING:
         return False
     last_sign = job.heartbeat_at or job.started_at or job.created_at
-    return (timezone.now() - last_sign).total_seconds() > _studio("STALE_AFTER")
+    return (timezone.now() - last_sign).total_seconds() > studio_setting("STALE_AFTER")
 
 
 def job_fail_if_stale(job: Job) -> Job:
     """A "running" job whose worker stopped beating is failed (checked whenever a job is read)."""
     if job_is_stale(job) and _finish(job.pk, Job.State.FAILED, WORKER_DIED_MESSAGE):
-        logger.warning("job %s: no heartbeat for %.0f s, marked failed", job.pk, _studio("STALE_AFTER"))
+        logger.warning("job %s: no heartbeat for %.0f s, marked failed", job.pk, studio_setting("STALE_AFTER"))
         job.refresh_from_db()
     return job
 
@@ -261,14 +244,6 @@ def _start(job_id: int) -> Job | None:
     return job
 
 
-def _local_copy(field: FieldFile, folder: Path, stem: str) -> Path:
-    """Copy a stored file to the worker's scratch folder (storage may be S3, stylecore wants paths)."""
-    target = folder / f"{stem}{PurePosixPath(field.name).suffix}"
-    with field.open("rb") as source, target.open("wb") as out:
-        shutil.copyfileobj(source, out)
-    return target
-
-
 def job_execute(*, job_id: int) -> None:
     """Run one job in the worker: claim it, run its algorithm with live progress, store the result.
 
@@ -292,12 +267,12 @@ def job_execute(*, job_id: int) -> None:
                 inputs = entry.prepare_inputs(job, folder)
             else:
                 inputs = algorithms.RunInputs(
-                    content=_local_copy(job.content.image, folder, "content"),
-                    styles=[_local_copy(s.upload.image, folder, f"style-{i}") for i, s in enumerate(job_styles)],
+                    content=local_copy(job.content.image, folder, "content"),
+                    styles=[local_copy(s.upload.image, folder, f"style-{i}") for i, s in enumerate(job_styles)],
                     output=folder / f"result{entry.output_suffix}",
                 )
-            writer = ProgressWriter(job, interval=_studio("PROGRESS_INTERVAL"))
-            with Heartbeat(job.pk, interval=_studio("HEARTBEAT_INTERVAL")):
+            writer = ProgressWriter(job, interval=studio_setting("PROGRESS_INTERVAL"))
+            with Heartbeat(job.pk, interval=studio_setting("HEARTBEAT_INTERVAL")):
                 record = entry.run(config, inputs, writer)
             writer.flush()
             if record.stopped:
@@ -348,7 +323,9 @@ def result_create(*, job: Job, output: Path, record: Any) -> Result:
     try:
         with output.open("rb") as data:
             result.image.save(f"result{output.suffix}", File(data), save=False)
-        result.thumbnail.save("thumb.jpg", jpeg_file(flatten(loaded), max_side=_studio("THUMBNAIL_SIZE")), save=False)
+        result.thumbnail.save(
+            "thumb.jpg", jpeg_file(flatten(loaded), max_side=studio_setting("THUMBNAIL_SIZE")), save=False
+        )
         result.save()
     except BaseException:
         for stored in (result.image, result.thumbnail):
@@ -359,7 +336,7 @@ def result_create(*, job: Job, output: Path, record: Any) -> Result:
 
 
 def result_update(*, result: Result, by: User, title: str | None = None, visibility: str | None = None) -> Result:
-    _require_owner(by, result)
+    require_owner(by, result)
     if title is not None:
         title = title.strip()
         if not title:
@@ -375,8 +352,8 @@ def result_update(*, result: Result, by: User, title: str | None = None, visibil
 
 @transaction.atomic
 def result_delete(*, result: Result, by: User) -> None:
-    _require_owner(by, result)
-    _delete_files_on_commit(result.image, result.thumbnail)
+    require_owner(by, result)
+    delete_files_on_commit(result.image, result.thumbnail)
     result.delete()
 
 
@@ -398,7 +375,7 @@ def album_create(*, owner: User, title: str, description: str = "", visibility: 
 
 
 def album_update(*, album: Album, by: User, title: str, description: str = "", visibility: str) -> Album:
-    _require_owner(by, album)
+    require_owner(by, album)
     album.title, album.visibility = _album_fields(title, visibility)
     album.description = description.strip()
     album.save()
@@ -407,18 +384,18 @@ def album_update(*, album: Album, by: User, title: str, description: str = "", v
 
 def album_delete(*, album: Album, by: User) -> None:
     """Delete the album only; its results stay in "My results"."""
-    _require_owner(by, album)
+    require_owner(by, album)
     album.delete()
 
 
 def album_add_result(*, album: Album, result: Result, by: User) -> None:
-    _require_owner(by, album)
-    _require_owner(by, result)
+    require_owner(by, album)
+    require_owner(by, result)
     album.results.add(result)
     album.save(update_fields=["updated_at"])
 
 
 def album_remove_result(*, album: Album, result: Result, by: User) -> None:
-    _require_owner(by, album)
+    require_owner(by, album)
     album.results.remove(result)
     album.save(update_fields=["updated_at"])

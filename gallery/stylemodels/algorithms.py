@@ -13,8 +13,8 @@ from typing import Any
 
 from django import forms
 
+from gallery.core.files import local_copy
 from gallery.studio.algorithms import Algorithm, RunInputs, register
-from gallery.studio.services import _local_copy as local_copy
 from stylecore import chen, johnson
 from stylecore.errors import OptionError
 from stylecore.progress import ProgressCallback

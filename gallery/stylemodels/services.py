@@ -27,6 +27,7 @@ from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.text import get_valid_filename, slugify
 
+from gallery.core.files import local_copy, studio_setting
 from gallery.studio import algorithms as studio_algorithms
 from gallery.studio import services as studio_services
 from gallery.studio.imaging import FORMAT_EXTENSIONS
@@ -48,22 +49,10 @@ MAX_MODEL_BYTES = 200 * 2**20  # the standard Johnson network is ~7 MB, a Chen d
 COMPARE_ALGORITHMS = ("gatys", "chen", "johnson")  # denoise takes no style: nothing to compare
 
 
-def _studio(name: str) -> Any:
-    return settings.STUDIO[name]
-
-
 def _delete_stored(*files: FieldFile) -> None:
     for stored in files:
         if stored and stored.name:
             stored.storage.delete(stored.name)
-
-
-def _local_copy(field: FieldFile, folder: Path, stem: str) -> Path:
-    """Storage may be S3; stylecore wants paths."""
-    target = folder / f"{stem}{PurePosixPath(field.name).suffix}"
-    with field.open("rb") as source, target.open("wb") as out:
-        shutil.copyfileobj(source, out)
-    return target
 
 
 # --- Model files -------------------------------------------------------------------------------
@@ -192,14 +181,14 @@ def style_model_make_preview(*, style_model: StyleModel) -> StyleModel:
     """Run the model on the fixed sample photo and store that as its preview (replacing the old one)."""
     with tempfile.TemporaryDirectory(prefix="model-preview-") as scratch:
         folder = Path(scratch)
-        model_path = _local_copy(style_model.file, folder, "model")
+        model_path = local_copy(style_model.file, folder, "model")
         photo = samples.write_sample_photo(folder / "photo.png")
         output = folder / "preview.png"
         if style_model.kind == Kind.JOHNSON:
             johnson.run_files(model_path, photo, output)
         else:
             style = (
-                _local_copy(style_model.style_image, folder, "style")
+                local_copy(style_model.style_image, folder, "style")
                 if style_model.style_image
                 else samples.write_sample_style(folder / "style.png")
             )
@@ -248,7 +237,7 @@ def _config(run: TrainingRun) -> johnson.TrainConfig | chen.DecoderTrainConfig:
         "batch": run.batch,
         "steps": run.steps,
         "checkpoint_every": run.checkpoint_every,
-        "preview_every": _studio("PREVIEW_EVERY"),
+        "preview_every": studio_setting("PREVIEW_EVERY"),
     }
     if run.kind == Kind.JOHNSON:
         # the style image at twice the crop size: 512 px for the usual 256 px crops
@@ -393,7 +382,7 @@ def _photo_data(run: TrainingRun, folder: Path) -> Path:
         return Path(run.photo_folder)
     photos = folder / "photos"
     if not any(photos.glob("*.jpg")):  # built once; a resumed run reuses it
-        archive = _local_copy(run.photos_zip, folder, "photos")
+        archive = local_copy(run.photos_zip, folder, "photos")
         report = build_photo_folder(archive, photos, size=max(run.size, 256))
         archive.unlink()
         if not report.written:
@@ -419,11 +408,11 @@ def training_run_execute(*, run_id: int) -> None:
         data = _photo_data(run, folder)
         config = _config(run)
         writer = TrainingWriter(
-            run, interval=_studio("PROGRESS_INTERVAL"), history=history, checkpoint=checkpoint, keep=kept
+            run, interval=studio_setting("PROGRESS_INTERVAL"), history=history, checkpoint=checkpoint, keep=kept
         )
-        with Heartbeat(run.pk, interval=_studio("HEARTBEAT_INTERVAL"), model=TrainingRun):
+        with Heartbeat(run.pk, interval=studio_setting("HEARTBEAT_INTERVAL"), model=TrainingRun):
             if run.kind == Kind.JOHNSON:
-                style = _local_copy(run.style_image, folder, "style")
+                style = local_copy(run.style_image, folder, "style")
                 record = johnson.train_files(
                     style, data, output, config, style_name=run.name, resume=resume, on_progress=writer
                 )
@@ -431,7 +420,7 @@ def training_run_execute(*, run_id: int) -> None:
                 style_data = folder / "styles"
                 if run.style_image:
                     style_data.mkdir(exist_ok=True)
-                    _local_copy(run.style_image, style_data, "style")
+                    local_copy(run.style_image, style_data, "style")
                 else:
                     style_data = data  # no style image: the decoder learns from the photos alone
                 record = chen.train_files(data, style_data, output, config, resume=resume, on_progress=writer)

@@ -15,9 +15,9 @@ from typing import Any
 from django import forms
 from django.conf import settings
 
+from gallery.core.files import local_copy
 from gallery.studio.algorithms import Algorithm, RunInputs, register
 from gallery.studio.models import Job
-from gallery.studio.services import _local_copy as local_copy
 from gallery.stylemodels.algorithms import NO_JOHNSON_MODEL, StyleModelChoiceField, _enabled_model
 from gallery.stylemodels.models import Kind, StyleModel
 from stylecore import video

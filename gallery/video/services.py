@@ -17,10 +17,11 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, UnidentifiedImageError
 
+from gallery.core.files import delete_files_on_commit, studio_setting
 from gallery.studio import services as studio
 from gallery.studio.imaging import jpeg_file
 from gallery.studio.models import Job, Result, Upload
-from gallery.studio.permissions import User
+from gallery.studio.permissions import User, require_owner
 from stylecore.images import save_image
 from stylecore.record import RunRecord
 from stylecore.video import VideoError, first_frame, inspect_video
@@ -78,7 +79,7 @@ def video_create(*, owner: User, file: UploadedFile, title: str | None = None) -
     try:
         file.seek(0)
         video.file.save(f"video.{_extension(info.container, file.name)}", File(file), save=False)
-        video.poster.save("poster.jpg", jpeg_file(poster, max_side=studio._studio("THUMBNAIL_SIZE")), save=False)
+        video.poster.save("poster.jpg", jpeg_file(poster, max_side=studio_setting("THUMBNAIL_SIZE")), save=False)
         with transaction.atomic():
             video.save()
     except BaseException:
@@ -92,8 +93,8 @@ def video_create(*, owner: User, file: UploadedFile, title: str | None = None) -
 @transaction.atomic
 def video_delete(*, video: Video, by: User) -> None:
     """Delete an uploaded video; stylized videos made from it stay (without their original)."""
-    studio._require_owner(by, video)
-    studio._delete_files_on_commit(video.file, video.poster)
+    require_owner(by, video)
+    delete_files_on_commit(video.file, video.poster)
     video.delete()
 
 
@@ -109,6 +110,7 @@ def video_job_create(
         content=None,
         styles=[(style, 1.0)] if style is not None else [],
         options={**(options or {}), "video": video.pk},
+        listed_only=False,
     )
 
 

@@ -56,6 +56,7 @@ def test_the_option_message_is_the_one_the_page_shows(owner_api, owner_client, i
     ("fields", "field"),
     [
         ({"algorithm": "picasso"}, "algorithm"),
+        ({"algorithm": "video"}, "algorithm"),  # unlisted: video jobs come from their own page
         ({"styles": []}, "styles"),
         ({"styles": [{"id": 0}]}, "styles.0.id"),
         ({"styles": [{"weight": 1}]}, "styles.0.id"),

@@ -59,4 +59,4 @@ def test_training_moves_the_weights(tmp_path: Path) -> None:
     trained = johnson.train(style, johnson.PhotoFolder(data, 32), config, device=torch.device("cpu")).net
     torch.manual_seed(config.seed)
     fresh = johnson.TransformerNet(variant="light")
-    assert not torch.equal(trained.state_dict()["conv1.conv2d.weight"], fresh.state_dict()["conv1.conv2d.weight"])
+    assert not torch.equal(trained.state_dict()["head.weight"], fresh.state_dict()["head.weight"])
