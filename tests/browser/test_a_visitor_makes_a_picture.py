@@ -1,8 +1,8 @@
 """A real browser (Playwright + Debian's chromium) against the live server and a real worker:
 sign up, upload a photo and a style, start a job, watch the progress bar move, find the result.
 
-Screenshots go to test-artifacts/ (ignored by git); the mid-run one is also copied to
-docs/job-page.png for the README.
+Screenshots go to test-artifacts/ (ignored by git); readme-job-page.png there is the mid-run
+one sized for the README (copy it over docs/job-page.png by hand when the page changes).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw
 
-from tests.conftest import ARTIFACTS, PASSWORD, ROOT
+from tests.conftest import ARTIFACTS, PASSWORD
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -137,11 +137,10 @@ def test_a_visitor_signs_up_uploads_runs_a_job_and_finds_the_result(live_server,
     assert any(0 < value < 100 for value in seen), f"the progress bar never showed a value between 0 and 100: {seen}"
     assert seen == sorted(seen), f"the progress bar went backwards: {seen}"
     assert mid_run is not None, "no mid-run screenshot with a preview"
-    (ROOT / "docs").mkdir(exist_ok=True)
-    with Image.open(mid_run) as full:  # a smaller copy for the README
+    with Image.open(mid_run) as full:  # a smaller copy, ready to replace docs/job-page.png for the README
         full.thumbnail((960, 2000))
         full.convert("RGB").quantize(colors=256, dither=Image.Dither.NONE).save(
-            ROOT / "docs" / "job-page.png", optimize=True
+            ARTIFACTS / "readme-job-page.png", optimize=True
         )
 
     page.locator("[data-field=result]").click()
