@@ -7,6 +7,7 @@ Every view needs a signed-in user (anonymous visitors are sent to log in); the s
 from __future__ import annotations
 
 import csv
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -309,12 +310,11 @@ def assignment_use_styles(request: HttpRequest, pk: int) -> HttpResponse:
     """Copy the provided styles into the student's uploads and open the job form with them."""
     assignment = _assignment_for_student(request, pk)
     copies = services.provided_styles_copy(assignment=assignment, student=request.user)
-    # The job form prefills one style (?style=); the others are in the student's style uploads.
-    query = {"style": copies[0].pk} if copies else {}
+    query: dict[str, Any] = {"style": [copy.pk for copy in copies]}
     if assignment.algorithm:
         query["algorithm"] = assignment.algorithm
     messages.info(request, "The assignment's styles are now in your uploads.")
-    return redirect(reverse("studio:job_create") + "?" + urlencode(query))
+    return redirect(reverse("studio:job_create") + "?" + urlencode(query, doseq=True))
 
 
 @login_required

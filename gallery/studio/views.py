@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from gallery.core.http import file_response, visible_or_login
 
 from . import algorithms, selectors, services
-from .forms import AlbumForm, JobForm, ResultForm, UploadForm, option_forms
+from .forms import MAX_STYLES, AlbumForm, JobForm, ResultForm, UploadForm, option_forms
 from .models import Job, Upload
 from .permissions import is_owner
 
@@ -127,7 +127,9 @@ def job_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def job_create(request: HttpRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
-    initial = {"content": request.GET.get("content"), "style_1": request.GET.get("style")}
+    # ?content=&style=&style=... prefill the form (links from uploads and classroom assignments).
+    initial = {"content": request.GET.get("content")}
+    initial.update({f"style_{i}": pk for i, pk in enumerate(request.GET.getlist("style")[:MAX_STYLES], start=1)})
     if request.GET.get("algorithm") in algorithms.REGISTRY:
         initial["algorithm"] = request.GET["algorithm"]
     form = JobForm(data, owner=request.user, initial=initial)

@@ -29,3 +29,22 @@ def test_a_student_gets_their_own_copy_of_the_styles_once_and_lands_on_the_job_f
         assert response["Location"] == f"{reverse('studio:job_create')}?style={copy.pk}"
     # The job form really offers it as the first style.
     assert f'<option value="{copy.pk}" selected>' in client.get(first["Location"]).content.decode()
+
+
+def test_every_provided_style_is_preselected_on_the_job_form(
+    assignment_factory,
+    provided_style,
+    teacher,
+    student,
+    upload_factory,
+    client,  # noqa: ANN001
+) -> None:
+    second_style = upload_factory(teacher, kind="style", name="waves.png")
+    assignment = assignment_factory(styles=[provided_style, second_style])
+    upload_factory(student, kind="content")
+    client.force_login(student)
+    response = client.post(reverse("classroom:assignment_use_styles", args=[assignment.pk]))
+    copies = [StyleCopy.objects.get(owner=student, source=s).copy for s in (provided_style, second_style)]
+    page = client.get(response["Location"]).content.decode()
+    for copy in copies:
+        assert f'<option value="{copy.pk}" selected>' in page
