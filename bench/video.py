@@ -5,7 +5,9 @@
 Speed: frames per second of a whole job (PyAV decode + network + libx264 encode, one run) at
 640x480 and 1280x720 with the Johnson light and standard networks, batched (4 frames per call)
 beside frame by frame (batch 1), plus where the time goes: the same job with an identity
-network (decode + convert + encode only) and the network alone. The networks are randomly
+network (decode + convert + encode only) and the network alone. The light network also runs
+on ONNX Runtime (the engine `johnson.run_files` uses on CPU), to show what the video path would
+gain from it. The networks are randomly
 initialised: speed does not depend on the weights. The clips are synthetic (stylecore.video.
 synthetic_clip: a moving textured square and a 440 Hz sine track).
 
@@ -42,7 +44,7 @@ def job_fps(clip: Path, out: Path, fn: video.FrameStylizer, batch: int) -> float
     return record.steps_done / record.seconds
 
 
-def network_ms(net: torch.nn.Module, size: tuple[int, int], batch: int, repeats: int = 1) -> float:
+def network_ms(net: video.FrameStylizer, size: tuple[int, int], batch: int, repeats: int = 1) -> float:
     x = torch.rand(batch, 3, size[1], size[0])
     with torch.inference_mode():
         net(x)  # warm-up (allocator, oneDNN primitives)
@@ -50,6 +52,16 @@ def network_ms(net: torch.nn.Module, size: tuple[int, int], batch: int, repeats:
         for _ in range(repeats):
             net(x)
     return (time.perf_counter() - began) / repeats / batch * 1000
+
+
+def onnx_frames(net: johnson.TransformerNet) -> video.FrameStylizer:
+    """The network on ONNX Runtime's CPU provider, with torch's thread count."""
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = torch.get_num_threads()
+    session = onnxruntime.InferenceSession(johnson.onnx_bytes(net), options, providers=["CPUExecutionProvider"])
+    return lambda x: torch.from_numpy(session.run(None, {"image": x.numpy()})[0]).clamp_(0, 1)
 
 
 def speed(folder: Path, frames: int, variants: list[str]) -> None:
@@ -68,14 +80,16 @@ def speed(folder: Path, frames: int, variants: list[str]) -> None:
         for variant in variants:
             torch.manual_seed(0)
             net = johnson.TransformerNet(variant=variant).eval()
-            batched = job_fps(clip, folder / "out.mp4", net, BATCH)
-            single = job_fps(clip, folder / "out.mp4", net, 1)
-            ms = network_ms(net, (width, height), BATCH)
-            print(
-                f"| {variant} (random init) | {width}x{height} | {batched:.2f} | {single:.2f} "
-                f"| {batched / single:.2f}x | {ms:.0f} | {io_fps:.0f} |",
-                flush=True,
-            )
+            engines = {"": net, ", ONNX Runtime": onnx_frames(net)} if variant == "light" else {"": net}
+            for engine, fn in engines.items():
+                batched = job_fps(clip, folder / "out.mp4", fn, BATCH)
+                single = job_fps(clip, folder / "out.mp4", fn, 1)
+                ms = network_ms(fn, (width, height), BATCH)
+                print(
+                    f"| {variant} (random init){engine} | {width}x{height} | {batched:.2f} | {single:.2f} "
+                    f"| {batched / single:.2f}x | {ms:.0f} | {io_fps:.0f} |",
+                    flush=True,
+                )
 
 
 def sharpen(x: torch.Tensor) -> torch.Tensor:

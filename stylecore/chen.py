@@ -22,9 +22,8 @@ from PIL import Image
 from torch import Tensor, nn
 
 from .devices import describe_device, pick_device
-from .errors import ImageError, ModelFileError, OptionError
+from .errors import ImageError, ModelFileError, OptionError, check_number
 from .features import VGGFeatures
-from .gatys import _check_number as check_number
 from .images import (
     MAX_SIDE,
     image_to_tensor,
@@ -35,7 +34,7 @@ from .images import (
 )
 from .johnson import PhotoFolder, checkpoint_path, training_loop
 from .losses import total_variation
-from .modelfile import load_model, save_model
+from .modelfile import is_untrained, load_model, save_model
 from .progress import Progress, ProgressCallback
 from .record import RunRecord
 
@@ -251,7 +250,7 @@ def run_files(
         params={**config.to_params(), "decoder": Path(decoder).name, "seconds": result.seconds},
         device=describe_device(torch_device),
         weights=f"{encoder.weights_source} (decoder {Path(decoder).name})",
-        random_weights=encoder.random_weights or bool(trained.get("random_weights")) or trained.get("steps_done") == 0,
+        random_weights=encoder.random_weights or is_untrained(meta),
         seconds=round(time.perf_counter() - started, 3),
         steps_done=1,
     )

@@ -18,7 +18,7 @@ import torch
 import torch.nn.functional as F
 
 from .devices import describe_device, pick_device
-from .errors import ImageError, OptionError, StylecoreError
+from .errors import ImageError, OptionError, StylecoreError, check_number
 from .features import VGGFeatures
 from .images import image_to_tensor, load_image, output_format, save_image, tensor_to_image
 from .losses import content_loss, gram_matrix, style_loss, total_variation
@@ -34,14 +34,6 @@ INITS = ("content", "noise", "style")
 DEFAULT_LR = {"lbfgs": 1.0, "adam": 0.02}
 MIN_SIDE = 16  # VGG19 halves the image four times before conv5_1
 LBFGS_HISTORY = 8  # each history pair is two image-sized vectors: 48 MB at 512 px, bounded for big images
-
-
-def _check_number(field: str, value: object, low: float, high: float, *, integer: bool = False) -> None:
-    kind = int if integer else (int, float)
-    if isinstance(value, bool) or not isinstance(value, kind) or not math.isfinite(value):
-        raise OptionError(field, f"must be {'a whole number' if integer else 'a number'}, not {value!r}")
-    if not low <= value <= high:
-        raise OptionError(field, f"must be between {low:g} and {high:g}, not {value:g}")
 
 
 @dataclass
@@ -63,14 +55,14 @@ class GatysConfig:
     denoise: bool = False  # ZS-N2N post-process on the result
 
     def __post_init__(self) -> None:
-        _check_number("size", self.size, MIN_SIDE, 4096, integer=True)
-        _check_number("steps", self.steps, 1, 5000, integer=True)
+        check_number("size", self.size, MIN_SIDE, 4096, integer=True)
+        check_number("steps", self.steps, 1, 5000, integer=True)
         if self.optimizer not in OPTIMIZERS:
             raise OptionError("optimizer", f"must be one of {', '.join(OPTIMIZERS)}, not {self.optimizer!r}")
         if self.lr is not None:
-            _check_number("lr", self.lr, 1e-6, 10)
+            check_number("lr", self.lr, 1e-6, 10)
         for field in ("content_weight", "style_weight", "tv_weight"):
-            _check_number(field, getattr(self, field), 0, 1e12)
+            check_number(field, getattr(self, field), 0, 1e12)
         if self.content_weight == 0 and self.style_weight == 0:
             raise OptionError("style_weight", "content and style weights cannot both be 0")
         if self.style_blend is not None:
@@ -78,15 +70,15 @@ class GatysConfig:
             if not self.style_blend:
                 raise OptionError("style_blend", "give one weight per style image")
             for weight in self.style_blend:
-                _check_number("style_blend", weight, 0, 1e6)
+                check_number("style_blend", weight, 0, 1e6)
             if sum(self.style_blend) <= 0:
                 raise OptionError("style_blend", "at least one weight must be above 0")
         if self.init not in INITS:
             raise OptionError("init", f"must be one of {', '.join(INITS)}, not {self.init!r}")
-        _check_number("scales", self.scales, 1, 4, integer=True)
+        check_number("scales", self.scales, 1, 4, integer=True)
         if self.seed is not None:
-            _check_number("seed", self.seed, 0, 2**63 - 1, integer=True)
-        _check_number("preview_every", self.preview_every, 0, 5000, integer=True)
+            check_number("seed", self.seed, 0, 2**63 - 1, integer=True)
+        check_number("preview_every", self.preview_every, 0, 5000, integer=True)
 
     @property
     def learning_rate(self) -> float:

@@ -5,8 +5,9 @@ example (conv1/in1 ... res1-res5 ... deconv1-deconv3), so its public ``.pth`` mo
 as they are. Like the example it works on pixels in 0..255; ``stylize`` takes and returns
 images in [0, 1]. The "light" network is this project's CPU variant, built so that nothing heavy
 runs at full resolution: a 4x pixel-unshuffle (3 channels -> 48 at 1/4 size), a 1x1 convolution
-to 64 channels, four residual blocks of depthwise-separable convolutions at 1/4 size, and a
-separable convolution to 48 channels that a 4x pixel-shuffle turns back into full-size RGB.
+to 64 channels, four residual blocks of depthwise-separable convolutions at 1/4 size, a
+separable convolution to 64 channels that a 4x pixel-shuffle turns into 4 full-size channels,
+and one small 3x3 convolution (4 -> 3 channels) at full size.
 """
 
 from __future__ import annotations
@@ -30,9 +31,8 @@ from PIL import Image, ImageOps
 from torch import Tensor, nn
 
 from .devices import describe_device, pick_device
-from .errors import ImageError, ModelFileError, OptionError, StylecoreError
+from .errors import ImageError, ModelFileError, OptionError, StylecoreError, check_number
 from .features import VGGFeatures
-from .gatys import _check_number as check_number
 from .images import (
     MAX_SIDE,
     image_to_tensor,
@@ -44,6 +44,7 @@ from .images import (
 from .losses import content_loss, gram_matrix, style_loss, total_variation
 from .modelfile import (
     is_safetensors,
+    is_untrained,
     load_checkpoint,
     load_model,
     load_public_pth,
@@ -60,6 +61,7 @@ PIXEL_SCALE = 255.0  # the example's networks see pixels in 0..255
 _MULTIPLE = 4  # both networks work at 1/4 size: stride-2 convs / x2 upsamplings, or a 4x (un)shuffle
 LIGHT_CHANNELS = 64  # at 1/4 size
 LIGHT_BLOCKS = 4
+LIGHT_OUT_CHANNELS = 4  # at full size, after the pixel-shuffle
 MIN_SIDE = 8  # the 9x9 reflection pads need more than 4 pixels; a side at 1/4 scale needs 2
 _DEPRECATED_KEY = re.compile(r"in\d+\.running_(mean|var)$")  # old InstanceNorm buffers in public .pth files
 
@@ -156,17 +158,19 @@ class TransformerNet(nn.Module):
         self.deconv3 = ConvLayer(32, 3, 9)
 
     def _build_light(self) -> None:
-        """Every convolution and norm runs at 1/4 size: the 4x4 pixel blocks become channels
-        (48) on the way in and come back out of 48 channels on the way out, so the full-size
-        tensors are only touched by the (un)shuffle copies, the scaling and the crop."""
+        """Every norm and all but one tiny convolution run at 1/4 size: the 4x4 pixel blocks
+        become channels (48) on the way in and 64 channels become 4x4 blocks of 4 channels on
+        the way out. The last 3x3 conv (4 -> 3 channels, ~100 multiply-adds a pixel) works at
+        full size so neighbouring 4x4 blocks blend: without it trained outputs show a 4-pixel grid."""
         channels = LIGHT_CHANNELS
         self.head = nn.Conv2d(3 * _MULTIPLE**2, channels, 1)
         self.in_head = nn.InstanceNorm2d(channels, affine=True)
         self.blocks = LIGHT_BLOCKS
         for i in range(1, self.blocks + 1):
             self.add_module(f"res{i}", ResidualBlock(channels, separable=True))
-        # reflection padding here only: this conv shapes the pixels next to the image border
-        self.tail = SeparableConvLayer(channels, 3 * _MULTIPLE**2, reflect=True)
+        # reflection padding for the layers that shape the pixels next to the image border
+        self.tail = SeparableConvLayer(channels, LIGHT_OUT_CHANNELS * _MULTIPLE**2, reflect=True)
+        self.refine = ConvLayer(LIGHT_OUT_CHANNELS, 3, 3)
 
     def forward(self, x: Tensor) -> Tensor:
         height, width = x.shape[-2:]
@@ -180,7 +184,7 @@ class TransformerNet(nn.Module):
         for i in range(1, self.blocks + 1):
             y = getattr(self, f"res{i}")(y)
         if self.variant == "light":
-            y = F.pixel_shuffle(self.tail(y), _MULTIPLE)
+            y = self.refine(F.pixel_shuffle(F.relu(self.tail(y)), _MULTIPLE))
         else:
             y = F.relu(self.in4(self.deconv1(y)))
             y = F.relu(self.in5(self.deconv2(y)))
@@ -360,6 +364,34 @@ class JohnsonConfig:
 ENGINES = ("auto", "torch", "onnx")
 
 
+def frame_function(
+    loaded: LoadedModel, device: torch.device, engine: str = "auto"
+) -> tuple[Callable[[Tensor], Tensor], str]:
+    """(B, 3, H, W) in [0, 1] on `device` -> stylized, and the engine used.
+
+    "auto" runs on ONNX Runtime when the device is the CPU (about twice as fast as eager
+    PyTorch there; the export is cached per process and model file) and on PyTorch otherwise.
+    Photos, video frames and webcam frames all go through here.
+    """
+    if engine not in ENGINES:
+        raise OptionError("engine", f"must be one of {', '.join(ENGINES)}, not {engine!r}")
+    if engine == "auto":
+        engine = "onnx" if device.type == "cpu" else "torch"
+    if engine == "onnx" and device.type != "cpu":
+        raise OptionError("engine", "the onnx engine runs on the CPU only")
+    if engine == "torch":
+        net = loaded.net.to(device)
+        return (lambda image: stylize(net, image)), engine
+    session = onnx_session(loaded)
+
+    def run_onnx(image: Tensor) -> Tensor:
+        _check_size(image)
+        (array,) = session.run(None, {"image": image.contiguous().numpy()})
+        return torch.from_numpy(array)
+
+    return run_onnx, engine
+
+
 def run_files(
     model: Path,
     content: Path,
@@ -372,32 +404,20 @@ def run_files(
 ) -> RunRecord:
     """Stylize one photo with a trained model and save it with its RunRecord.
 
-    ``engine`` "auto" runs on ONNX Runtime when the device is the CPU (about twice as fast as
-    eager PyTorch there; the export is cached per process and model file) and on PyTorch
-    otherwise. One forward pass: progress is reported, but a stop request cannot cut it short.
+    ``engine``: see frame_function. One forward pass: progress is reported, but a stop
+    request cannot cut it short.
     """
     config = JohnsonConfig(size=size)
-    if engine not in ENGINES:
-        raise OptionError("engine", f"must be one of {', '.join(ENGINES)}, not {engine!r}")
     output_format(output)
     started = time.perf_counter()
     torch_device = pick_device(device)
-    if engine == "auto":
-        engine = "onnx" if torch_device.type == "cpu" else "torch"
-    if engine == "onnx" and torch_device.type != "cpu":
-        raise OptionError("engine", "the onnx engine runs on the CPU only")
     model_state = cached_model(model)
     net, meta = model_state.net, model_state.meta
+    run, engine = frame_function(model_state, torch_device, engine)
     loaded = load_image(content, size=config.size)
     if on_progress is not None:
         on_progress(Progress(step=0, total=1, stage="stylize"))
-    image = image_to_tensor(loaded.rgb)
-    if engine == "onnx":
-        _check_size(image)
-        (array,) = onnx_session(model_state).run(None, {"image": image.numpy()})
-        result = torch.from_numpy(array)
-    else:
-        result = stylize(net.to(torch_device), image.to(torch_device))
+    result = run(image_to_tensor(loaded.rgb, torch_device))
     if on_progress is not None:
         on_progress(Progress(step=1, total=1, stage="stylize"))
     trained = meta.get("training", {})
@@ -412,7 +432,7 @@ def run_files(
         },
         device=describe_device(torch_device),
         weights=f"{Path(model).name} (VGG for training: {trained.get('vgg_weights', 'unknown')})",
-        random_weights=bool(trained.get("random_weights")) or trained.get("steps_done") == 0,
+        random_weights=is_untrained(meta),
         seconds=round(time.perf_counter() - started, 3),
         steps_done=1,
     )

@@ -91,6 +91,12 @@ def load_public_pth(path: str | Path) -> dict[str, Tensor]:
     return dict(loaded)
 
 
+def is_untrained(metadata: dict) -> bool:
+    """True when a network's training used random VGG weights or never took a step: its results are marked."""
+    training = metadata.get("training", {})
+    return bool(training.get("random_weights")) or training.get("steps_done") == 0
+
+
 def save_checkpoint(path: str | Path, model: Mapping[str, Tensor], optimizer: dict, metadata: dict) -> Path:
     """Weights + optimizer state (tensors under "optimizer.<param>.<name>", the rest as JSON) for resuming."""
     tensors = {f"model.{name}": t for name, t in model.items()}

@@ -36,6 +36,7 @@ from .devices import describe_device, pick_device
 from .errors import OptionError, StylecoreError
 from .features import VGGFeatures
 from .images import image_to_tensor, load_image
+from .modelfile import is_untrained
 from .progress import Progress, ProgressCallback
 from .record import RunRecord
 
@@ -603,15 +604,19 @@ class Stylizer:
 
 
 def johnson_stylizer(model: str | Path, device: torch.device) -> Stylizer:
-    net, meta = johnson.load_transformer(model)
-    net.to(device)
-    trained = meta.get("training", {})
+    loaded = johnson.cached_model(model)
+    fn, engine = johnson.frame_function(loaded, device)
     return Stylizer(
-        fn=lambda x: johnson.stylize(net, x),
+        fn=fn,
         algorithm="johnson",
         weights=Path(model).name,
-        random_weights=bool(trained.get("random_weights")) or trained.get("steps_done") == 0,
-        params={"model": Path(model).name, "style": meta.get("style"), "variant": net.variant},
+        random_weights=is_untrained(loaded.meta),
+        params={
+            "model": Path(model).name,
+            "style": loaded.meta.get("style"),
+            "variant": loaded.net.variant,
+            "engine": engine,
+        },
     )
 
 
@@ -639,7 +644,7 @@ def chen_stylizer(
         fn=fn,
         algorithm="chen",
         weights=f"{encoder.weights_source} (decoder {Path(decoder).name})",
-        random_weights=encoder.random_weights or bool(trained.get("random_weights")) or trained.get("steps_done") == 0,
+        random_weights=encoder.random_weights or is_untrained(meta),
         params={**config.to_params(), "style": Path(style).name, "decoder": Path(decoder).name},
     )
 

@@ -20,6 +20,7 @@ from stylecore import johnson
 from stylecore.devices import describe_device, pick_device
 from stylecore.errors import ImageError
 from stylecore.images import image_to_tensor, tensor_to_image
+from stylecore.modelfile import is_untrained
 from stylecore.record import RunRecord
 
 CPU_WIDTH = 320  # frames are this wide at most without a GPU
@@ -61,10 +62,6 @@ def _loaded(model: StyleModel) -> johnson.LoadedModel:
     return johnson.cached_model(_model_path(model))
 
 
-def _network(model: StyleModel) -> johnson.TransformerNet:
-    return _loaded(model).net.to(device())  # in place; a no-op once the net is there
-
-
 def stylize_jpeg(model: StyleModel, jpeg: bytes) -> bytes:
     """One browser frame through a Johnson model; ImageError when the bytes are not a picture."""
     try:
@@ -74,7 +71,8 @@ def stylize_jpeg(model: StyleModel, jpeg: bytes) -> bytes:
     width = frame_width()
     if image.width > width:
         image = image.resize((width, max(8, round(image.height * width / image.width))), Image.Resampling.BILINEAR)
-    styled = tensor_to_image(johnson.stylize(_network(model), image_to_tensor(image, device())))
+    stylize, _ = johnson.frame_function(_loaded(model), device())
+    styled = tensor_to_image(stylize(image_to_tensor(image, device())))
     out = io.BytesIO()
     styled.save(out, format="JPEG", quality=JPEG_QUALITY)
     return out.getvalue()
@@ -83,12 +81,11 @@ def stylize_jpeg(model: StyleModel, jpeg: bytes) -> bytes:
 def capture_record(model: StyleModel, jpeg: bytes) -> RunRecord:
     """What made a captured frame, for its Result."""
     width, height = Image.open(io.BytesIO(jpeg)).size
-    training = _loaded(model).meta.get("training", {})
     return RunRecord(
         algorithm="johnson",
         params={"model": model.name, "model_id": model.pk, "source": "webcam", "width": width, "height": height},
         device=describe_device(device()),
         weights=model.name,
-        random_weights=bool(training.get("random_weights")) or training.get("steps_done") == 0,
+        random_weights=is_untrained(_loaded(model).meta),
         steps_done=1,
     )

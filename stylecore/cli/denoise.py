@@ -26,7 +26,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("noisy", type=Path, metavar="NOISY")
     parser.add_argument("-o", "--output", type=Path, required=True, help="result file (.png keeps alpha, .jpg)")
-    parser.add_argument("--steps", help=f"exactly N training steps (default: stop when a held-out loss stops improving, at most {DEFAULT_STEPS})")
+    parser.add_argument(
+        "--steps", help=f"exactly N steps (default: stop when a held-out loss stops falling, at most {DEFAULT_STEPS})"
+    )
     parser.add_argument("--seed", help="random seed: the same seed gives the same result")
     parser.add_argument("--device", help=f"{', '.join(DEVICE_CHOICES)} (default: STYLECORE_DEVICE or auto)")
     parser.set_defaults(func=run_denoise)
