@@ -144,7 +144,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "studio:dashboard"
-LOGOUT_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "studio:home"
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Style Gallery <noreply@localhost>")
@@ -225,6 +225,8 @@ STUDIO = {
     # Upload size limit in bytes, checked before the image is decoded.
     "MAX_UPLOAD_BYTES": env_int("STUDIO_MAX_UPLOAD_BYTES", 30 * 1024 * 1024),
     "THUMBNAIL_SIZE": env_int("STUDIO_THUMBNAIL_SIZE", 480),
+    # The most style images one job may blend (the job page shows this many rows; the API takes as many).
+    "MAX_STYLES": env_int("STUDIO_MAX_STYLES", 3),
     # The worker writes progress (and looks for a cancel request) at most this often.
     "PROGRESS_INTERVAL": env_float("STUDIO_PROGRESS_INTERVAL", 1.0),
     # A running job whose heartbeat is older than this is treated as dead (worker killed).

@@ -9,5 +9,4 @@ urlpatterns = [
     path("", include("gallery.studio.urls")),
     path("", include("gallery.stylemodels.urls")),
     path("", include("gallery.video.urls")),
-    path("", include("gallery.core.urls")),
 ]

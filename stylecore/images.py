@@ -50,8 +50,8 @@ class LoadedImage:
     info: ImageInfo  # of the file as given (before orientation and resizing)
 
 
-def _read_bytes(source: Source) -> bytes:
-    """The file's bytes, with the size limits applied; file-likes are rewound for the caller."""
+def _read_bytes(source: Source, max_bytes: int) -> bytes:
+    """The file's bytes, at most `max_bytes` of them; file-likes are rewound for the caller."""
     if isinstance(source, bytes):
         data = source
     elif isinstance(source, (str, Path)):
@@ -59,36 +59,39 @@ def _read_bytes(source: Source) -> bytes:
         if not path.is_file():
             raise ImageError(f"No such image file: {path}")
         size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise ImageError(_too_big_file_message(size))
+        if size > max_bytes:
+            raise ImageError(_too_big_file_message(size, max_bytes))
         data = path.read_bytes()
     else:
         start = source.tell() if source.seekable() else None
-        data = source.read(MAX_FILE_BYTES + 1)
+        data = source.read(max_bytes + 1)
         if start is not None:
             source.seek(start)
     if not data:
         raise ImageError("The file is empty.")
-    if len(data) > MAX_FILE_BYTES:
-        raise ImageError(_too_big_file_message(len(data)))
+    if len(data) > max_bytes:
+        raise ImageError(_too_big_file_message(len(data), max_bytes))
     return data
 
 
-def _too_big_file_message(size: int) -> str:
-    return f"The file is too large: {size / 2**20:.1f} MB (at most {MAX_FILE_BYTES // 2**20} MB)."
+def _too_big_file_message(size: int, max_bytes: int) -> str:
+    limit = f"{max_bytes // 2**20} MB" if max_bytes >= 2**20 else f"{max_bytes} bytes"
+    return f"The file is too large: {size / 2**20:.1f} MB (at most {limit})."
 
 
 def _too_many_pixels_message(width: int, height: int) -> str:
     return f"The image is too large: {width}x{height} pixels (at most {MAX_PIXELS // 1_000_000} megapixels)."
 
 
-def _decode(source: Source, *, draft_side: int | None = None) -> tuple[Image.Image, ImageInfo]:
+def _decode(
+    source: Source, *, draft_side: int | None = None, max_bytes: int | None = None
+) -> tuple[Image.Image, ImageInfo]:
     """Open, check the header's size against our limits, then really decode (first frame).
 
     ``draft_side``: the longer side the caller will resize to; a JPEG much larger than that is
     decoded at 1/2, 1/4 or 1/8 scale (never below that size), which is several times faster.
     """
-    data = _read_bytes(source)
+    data = _read_bytes(source, MAX_FILE_BYTES if max_bytes is None else max_bytes)
     Image.init()  # registers the WebP/TIFF openers that `formats=` below names
     try:
         # Pillow's own bomb check (a warning, then an error at twice its limit) backs up ours.
@@ -121,9 +124,11 @@ def _decode(source: Source, *, draft_side: int | None = None) -> tuple[Image.Ima
     return img, info
 
 
-def inspect_image(source: Source) -> ImageInfo:
-    """Validate an upload: decodes it fully and applies every limit; raises ImageError."""
-    return _decode(source)[1]
+def inspect_image(source: Source, *, max_bytes: int | None = None) -> ImageInfo:
+    """Validate an upload: decodes it fully and applies every limit; raises ImageError.
+
+    `max_bytes`: the caller's file size limit (a site's upload setting), MAX_FILE_BYTES by default."""
+    return _decode(source, max_bytes=max_bytes)[1]
 
 
 def _to_8bit(img: Image.Image) -> Image.Image:
@@ -153,9 +158,9 @@ def _fit(img: Image.Image, size: int) -> Image.Image:
     return img if new == img.size else img.resize(new, Image.Resampling.LANCZOS, reducing_gap=3.0)
 
 
-def load_image(source: Source, *, size: int | None = None) -> LoadedImage:
+def load_image(source: Source, *, size: int | None = None, max_bytes: int | None = None) -> LoadedImage:
     """Load any accepted image as RGB (+ alpha kept aside); longer side == size when given."""
-    img, info = _decode(source, draft_side=size)
+    img, info = _decode(source, draft_side=size, max_bytes=max_bytes)
     try:
         img = ImageOps.exif_transpose(img) or img
     except (OSError, SyntaxError, ValueError, TypeError, KeyError):

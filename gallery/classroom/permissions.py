@@ -8,7 +8,7 @@ not leak to another course's students.
 
 from __future__ import annotations
 
-from gallery.studio.permissions import User
+from gallery.core.users import User
 
 from .models import Assignment, Course, Submission
 

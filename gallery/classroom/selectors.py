@@ -14,8 +14,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
+from gallery.core.users import User
 from gallery.studio.models import JobStyle, Result, Upload
-from gallery.studio.permissions import User
 
 from .models import Assignment, Course, Grade, Membership, Submission
 from .permissions import (

@@ -18,11 +18,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from gallery.core.users import User
 from gallery.studio import algorithms
 from gallery.studio import selectors as studio_selectors
 from gallery.studio import services as studio_services
 from gallery.studio.models import Result, Upload
-from gallery.studio.permissions import User
 
 from . import selectors
 from .models import JOIN_CODE_LENGTH, Assignment, Course, Grade, Membership, StyleCopy, Submission, new_join_code
@@ -144,7 +144,7 @@ def _validate_assignment(
     allowed_styles: Iterable[Upload],
 ) -> None:
     errors: dict[str, str] = {}
-    if algorithm and algorithm not in algorithms.REGISTRY:
+    if algorithm and algorithm not in dict(algorithms.algorithm_choices()):
         errors["algorithm"] = f"Unknown algorithm {algorithm!r}."
     allowed = {u.pk for u in allowed_styles}
     if any(u.pk not in allowed or u.kind != Upload.Kind.STYLE for u in styles):

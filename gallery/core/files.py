@@ -1,22 +1,26 @@
-"""Stored-file helpers shared by every app whose worker hands files to stylecore."""
+"""Stored-file helpers shared by every app: scratch copies for the worker, and files that never
+outlive (or go missing from) the rows that point at them."""
 
 from __future__ import annotations
 
 import logging
+import re
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
-from typing import Any
 
-from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
 
 logger = logging.getLogger(__name__)
 
 
-def studio_setting(name: str) -> Any:
-    """One value of settings.STUDIO (limits, intervals, page sizes)."""
-    return settings.STUDIO[name]
+def title_from_filename(name: str | None) -> str:
+    """'my_holiday-photo.JPG' -> 'my holiday photo' (the title; the stored name is a uuid)."""
+    stem = PurePosixPath(name or "").stem
+    title = re.sub(r"[\s_\-]+", " ", stem).strip()
+    return title[:200] or "Untitled"
 
 
 def local_copy(field: FieldFile, folder: Path, stem: str) -> Path:
@@ -25,6 +29,20 @@ def local_copy(field: FieldFile, folder: Path, stem: str) -> Path:
     with field.open("rb") as source, target.open("wb") as out:
         shutil.copyfileobj(source, out)
     return target
+
+
+@contextmanager
+def files_kept_only_if_saved(instance: models.Model, *field_names: str) -> Iterator[None]:
+    """Files saved into these fields inside the block are deleted again when the block fails,
+    so a refused or crashed save leaves no orphan file behind."""
+    try:
+        yield
+    except BaseException:
+        for name in field_names:
+            stored = getattr(instance, name)
+            if stored and stored.name:
+                stored.storage.delete(stored.name)
+        raise
 
 
 def delete_files_on_commit(*files: FieldFile) -> None:

@@ -1,9 +1,13 @@
-"""The one registry of algorithms the site offers.
+"""The one registry of algorithms: every fact about an algorithm lives in its entry.
 
-Each entry says how the job form shows the algorithm's options (a Django form class), how the
-cleaned options become a stylecore config dataclass (which validates ranges and raises
-OptionError naming the field), and how the worker runs it (one stylecore `run_files` call).
-Pages, the API and the admin all read this registry; adding an algorithm is one `register()`.
+An entry says what the algorithm takes (a photo or its own input, how many styles, which kind
+of trained style model and under which option), how the job form and the API show its options
+(a Django form class: types and widgets), how cleaned options become a stylecore config (which
+checks ranges and raises OptionError naming the field), how the worker runs it (one stylecore
+call), and where it is offered (job page and API, compare page).
+
+Each app registers its entries explicitly in its AppConfig.ready(); studio registers Gatys and
+Denoise. Pages, the API, the compare page, the classroom and the admin all read this registry.
 """
 
 from __future__ import annotations
@@ -15,9 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 
+from gallery.core.conf import studio_setting
 from stylecore import gatys, zsn2n
 from stylecore.errors import OptionError
 from stylecore.progress import ProgressCallback
@@ -37,6 +41,8 @@ class RunInputs:
 ConfigBuilder = Callable[[Mapping[str, Any], Sequence[float]], Any]
 # run(config, inputs, on_progress) -> RunRecord; raises StylecoreError for bad input.
 Runner = Callable[[Any, RunInputs, ProgressCallback], RunRecord]
+# check_input(owner, options) -> {field: message} for an entry whose input is not a photo.
+InputCheck = Callable[[Any, Mapping[str, Any]], dict[str, str]]
 
 
 @dataclass(frozen=True)
@@ -48,14 +54,28 @@ class Algorithm:
     build_config: ConfigBuilder
     run: Runner
     min_styles: int = 1
-    max_styles: int = 3
+    max_styles: int | None = None  # None: as many as the MAX_STYLES setting allows
     output_suffix: str = ".png"  # PNG keeps alpha and the RunRecord text chunk
-    # Entries whose input is not a photo Upload (videos): they take no content photo, make their
-    # own local inputs (job, scratch folder) -> RunInputs, store their own output (job=, output=,
-    # record=) -> Result, and stay off the photo job form and API choices (offered=False).
+    offered: bool = True  # on the job page and the API's algorithm choices
+    comparable: bool = False  # on the compare page (it needs a style to compare against)
+    # Entries that run a trained StyleModel: its kind, and the option that carries its id.
+    model_kind: str | None = None
+    model_option: str | None = None
+    # Entries whose input is not a photo Upload (videos): they take no content photo, judge their
+    # own input (check_input), make local inputs (job, scratch folder) -> RunInputs, and store their
+    # own output (job=, output=, record=) -> Result.
+    check_input: InputCheck | None = None
     prepare_inputs: Callable[[Any, Path], RunInputs] | None = None
     store_output: Callable[..., Any] | None = None
-    offered: bool = True
+
+    @property
+    def takes_photo(self) -> bool:
+        return self.prepare_inputs is None
+
+    @property
+    def style_limits(self) -> tuple[int, int]:
+        most = studio_setting("MAX_STYLES")
+        return self.min_styles, most if self.max_styles is None else min(self.max_styles, most)
 
 
 REGISTRY: dict[str, Algorithm] = {}
@@ -64,11 +84,11 @@ REGISTRY: dict[str, Algorithm] = {}
 CONFIG_FIELD_NAMES = {"style_blend": "styles"}
 
 
-def register(algorithm: Algorithm) -> Algorithm:
-    if algorithm.name in REGISTRY:
-        raise ValueError(f"algorithm {algorithm.name!r} is registered twice")
-    REGISTRY[algorithm.name] = algorithm
-    return algorithm
+def register(*entries: Algorithm) -> None:
+    for entry in entries:
+        if entry.name in REGISTRY:
+            raise ValueError(f"algorithm {entry.name!r} is registered twice")
+        REGISTRY[entry.name] = entry
 
 
 def get_algorithm(name: str) -> Algorithm:
@@ -78,8 +98,21 @@ def get_algorithm(name: str) -> Algorithm:
         raise ValidationError({"algorithm": f"Unknown algorithm {name!r}."}) from None
 
 
+def offered() -> list[Algorithm]:
+    return [entry for entry in REGISTRY.values() if entry.offered]
+
+
+def comparable() -> list[Algorithm]:
+    return [entry for entry in REGISTRY.values() if entry.comparable]
+
+
 def algorithm_choices() -> list[tuple[str, str]]:
-    return [(algorithm.name, algorithm.label) for algorithm in REGISTRY.values() if algorithm.offered]
+    return [(entry.name, entry.label) for entry in offered()]
+
+
+def for_model_kind(kind: str) -> Algorithm:
+    """The offered entry that runs StyleModels of `kind` (what the API tells clients to use)."""
+    return next(entry for entry in offered() if entry.model_kind == kind)
 
 
 def clean_options(algorithm: Algorithm, options: Mapping[str, Any], style_weights: Sequence[float]) -> dict[str, Any]:
@@ -87,7 +120,7 @@ def clean_options(algorithm: Algorithm, options: Mapping[str, Any], style_weight
 
     Options left out take the form's initial value (the config's default), so API callers can
     send only what they change. Returns JSON-able cleaned values; raises ValidationError keyed
-    by option name.
+    by option name ("styles" for the blend, "__all__" for the rest).
     """
     form_class = algorithm.options_form
     unknown = sorted(set(options) - set(form_class.base_fields))
@@ -112,16 +145,16 @@ def clean_options(algorithm: Algorithm, options: Mapping[str, Any], style_weight
     return cleaned
 
 
-def _default(config_class: type, name: str) -> Any:
-    """The stylecore config's default, so the form starts where the library does."""
+def config_default(config_class: type, name: str) -> Any:
+    """The stylecore config's default, so a form starts where the library does."""
     for field in dataclasses.fields(config_class):
         if field.name == name:
             return field.default
     raise LookupError(f"{config_class.__name__} has no field {name!r}")
 
 
-def _preview_every() -> int:
-    return settings.STUDIO["PREVIEW_EVERY"]
+def preview_every() -> int:
+    return studio_setting("PREVIEW_EVERY")
 
 
 # --- Gatys -----------------------------------------------------------------------------------
@@ -131,51 +164,46 @@ class GatysOptionsForm(forms.Form):
     """Types and widgets only: ranges are checked by stylecore.gatys.GatysConfig."""
 
     size = forms.IntegerField(
-        initial=_default(gatys.GatysConfig, "size"), help_text="Longer side of the result, in pixels."
+        initial=config_default(gatys.GatysConfig, "size"), help_text="Longer side of the result, in pixels."
     )
     steps = forms.IntegerField(
-        initial=_default(gatys.GatysConfig, "steps"), help_text="Optimisation steps: more is slower and closer."
+        initial=config_default(gatys.GatysConfig, "steps"), help_text="Optimisation steps: more is slower and closer."
     )
     optimizer = forms.ChoiceField(
         choices=[("lbfgs", "L-BFGS (classic, fewer steps)"), ("adam", "Adam (steady, more steps)")],
-        initial=_default(gatys.GatysConfig, "optimizer"),
+        initial=config_default(gatys.GatysConfig, "optimizer"),
     )
     lr = forms.FloatField(required=False, label="Learning rate", help_text="Leave empty for the optimiser's default.")
-    content_weight = forms.FloatField(initial=_default(gatys.GatysConfig, "content_weight"))
-    style_weight = forms.FloatField(initial=_default(gatys.GatysConfig, "style_weight"))
-    tv_weight = forms.FloatField(initial=_default(gatys.GatysConfig, "tv_weight"), label="Smoothness (TV) weight")
+    content_weight = forms.FloatField(initial=config_default(gatys.GatysConfig, "content_weight"))
+    style_weight = forms.FloatField(initial=config_default(gatys.GatysConfig, "style_weight"))
+    tv_weight = forms.FloatField(initial=config_default(gatys.GatysConfig, "tv_weight"), label="Smoothness (TV) weight")
     init = forms.ChoiceField(
         choices=[("content", "The photo"), ("noise", "Noise"), ("style", "The style image")],
-        initial=_default(gatys.GatysConfig, "init"),
+        initial=config_default(gatys.GatysConfig, "init"),
         label="Start from",
     )
-    scales = forms.IntegerField(initial=_default(gatys.GatysConfig, "scales"), help_text="Coarse-to-fine passes.")
+    scales = forms.IntegerField(initial=config_default(gatys.GatysConfig, "scales"), help_text="Coarse-to-fine passes.")
     preserve_colors = forms.BooleanField(required=False, label="Keep the photo's colours")
     denoise = forms.BooleanField(required=False, label="Denoise the result (ZS-N2N)")
     seed = forms.IntegerField(required=False, help_text="Same seed, same result.")
 
 
 def _gatys_config(options: Mapping[str, Any], style_weights: Sequence[float]) -> gatys.GatysConfig:
-    return gatys.GatysConfig(
-        **options,
-        style_blend=tuple(style_weights) or None,
-        preview_every=_preview_every(),
-    )
+    return gatys.GatysConfig(**options, style_blend=tuple(style_weights) or None, preview_every=preview_every())
 
 
 def _gatys_run(config: gatys.GatysConfig, inputs: RunInputs, on_progress: ProgressCallback) -> RunRecord:
     return gatys.run_files(inputs.content, inputs.styles, inputs.output, config, on_progress=on_progress)
 
 
-register(
-    Algorithm(
-        name="gatys",
-        label="Gatys (optimisation)",
-        description="Any style, best quality, slow: optimises the pixels of the result.",
-        options_form=GatysOptionsForm,
-        build_config=_gatys_config,
-        run=_gatys_run,
-    )
+GATYS = Algorithm(
+    name="gatys",
+    label="Gatys (optimisation)",
+    description="Any style, best quality, slow: optimises the pixels of the result.",
+    options_form=GatysOptionsForm,
+    build_config=_gatys_config,
+    run=_gatys_run,
+    comparable=True,
 )
 
 
@@ -188,22 +216,20 @@ class DenoiseOptionsForm(forms.Form):
 
 
 def _denoise_config(options: Mapping[str, Any], style_weights: Sequence[float]) -> zsn2n.DenoiseConfig:
-    return zsn2n.DenoiseConfig(**options, preview_every=_preview_every())
+    return zsn2n.DenoiseConfig(**options, preview_every=preview_every())
 
 
 def _denoise_run(config: zsn2n.DenoiseConfig, inputs: RunInputs, on_progress: ProgressCallback) -> RunRecord:
     return zsn2n.run_files(inputs.content, inputs.output, config, on_progress=on_progress)
 
 
-register(
-    Algorithm(
-        name="denoise",
-        label="Denoise (ZS-N2N)",
-        description="Removes noise from one photo; no style image, no pretrained weights.",
-        options_form=DenoiseOptionsForm,
-        build_config=_denoise_config,
-        run=_denoise_run,
-        min_styles=0,
-        max_styles=0,
-    )
+DENOISE = Algorithm(
+    name="denoise",
+    label="Denoise (ZS-N2N)",
+    description="Removes noise from one photo; no style image, no pretrained weights.",
+    options_form=DenoiseOptionsForm,
+    build_config=_denoise_config,
+    run=_denoise_run,
+    min_styles=0,
+    max_styles=0,
 )

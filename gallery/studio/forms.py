@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.conf import settings
+
+from gallery.core.conf import studio_setting
 
 from . import algorithms
 from .models import Album, Upload, Visibility
-
-MAX_STYLES = 3
 
 
 class UploadForm(forms.Form):
@@ -24,7 +23,7 @@ class UploadForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        limit = settings.STUDIO["MAX_UPLOAD_BYTES"] // 2**20
+        limit = studio_setting("MAX_UPLOAD_BYTES") // 2**20
         self.fields["file"].help_text = f"JPEG, PNG, GIF, WebP, BMP or TIFF, up to {limit} MB."
 
 
@@ -43,7 +42,8 @@ class JobForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["content"].queryset = Upload.objects.filter(owner=owner, kind=Upload.Kind.CONTENT)
         styles = Upload.objects.filter(owner=owner, kind=Upload.Kind.STYLE)
-        for index in range(1, MAX_STYLES + 1):
+        self.style_count = studio_setting("MAX_STYLES")
+        for index in range(1, self.style_count + 1):
             self.fields[f"style_{index}"] = UploadChoiceField(
                 queryset=styles,
                 required=False,
@@ -55,22 +55,20 @@ class JobForm(forms.Form):
             )
 
     def style_rows(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
-        return [(self[f"style_{i}"], self[f"weight_{i}"]) for i in range(1, MAX_STYLES + 1)]
+        return [(self[f"style_{i}"], self[f"weight_{i}"]) for i in range(1, self.style_count + 1)]
 
     def chosen_styles(self) -> list[tuple[Upload, float]]:
         data = self.cleaned_data
         return [
             (data[f"style_{i}"], 1.0 if data.get(f"weight_{i}") is None else data[f"weight_{i}"])
-            for i in range(1, MAX_STYLES + 1)
+            for i in range(1, self.style_count + 1)
             if data.get(f"style_{i}")
         ]
 
 
 def option_forms(data: Any = None) -> dict[str, forms.Form]:
     """One bound (or unbound) options form per registered algorithm, prefixed by its name."""
-    return {
-        name: entry.options_form(data=data, prefix=name) for name, entry in algorithms.REGISTRY.items() if entry.offered
-    }
+    return {entry.name: entry.options_form(data=data, prefix=entry.name) for entry in algorithms.offered()}
 
 
 class ResultForm(forms.Form):

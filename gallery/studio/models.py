@@ -14,6 +14,8 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from gallery.core.runs import QueuedRun
+
 
 def new_share_token() -> str:
     return secrets.token_urlsafe(16)
@@ -80,35 +82,17 @@ class Upload(models.Model):
         return reverse("studio:upload_detail", args=[self.pk])
 
 
-class Job(models.Model):
-    class State(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        SUCCEEDED = "succeeded", "Succeeded"
-        FAILED = "failed", "Failed"
-        CANCELLED = "cancelled", "Cancelled"
+class Job(QueuedRun):
+    """One queued request to run an algorithm (its lifecycle and progress fields: QueuedRun)."""
 
-    FINISHED_STATES = (State.SUCCEEDED, State.FAILED, State.CANCELLED)
+    task_path = "gallery.studio.tasks.run_job"
+    task_prefix = "job"
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jobs")
     algorithm = models.CharField(max_length=40)  # a key of gallery.studio.algorithms.REGISTRY
     options = models.JSONField(default=dict, blank=True)  # the cleaned option values, as given
     content = models.ForeignKey(Upload, on_delete=models.SET_NULL, null=True, blank=True, related_name="content_jobs")
-    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED, db_index=True)
-    cancel_requested = models.BooleanField(default=False)
-    message = models.TextField(blank=True)  # why it failed, shown to the owner as-is
-    # Progress, written by the worker (throttled) and read by the job page's JSON endpoint.
-    step = models.PositiveIntegerField(default=0)
-    total = models.PositiveIntegerField(default=0)
-    stage = models.CharField(max_length=60, blank=True)
-    losses = models.JSONField(default=dict, blank=True)
-    eta_seconds = models.FloatField(null=True, blank=True)
     preview = models.FileField(upload_to=preview_path, max_length=300, blank=True)
-    heartbeat_at = models.DateTimeField(null=True, blank=True)
-    task_id = models.CharField(max_length=64, blank=True)  # django-q2's id, for the admin
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -119,16 +103,6 @@ class Job(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("studio:job_detail", args=[self.pk])
-
-    @property
-    def is_finished(self) -> bool:
-        return self.state in self.FINISHED_STATES
-
-    @property
-    def percent(self) -> int:
-        if self.state == self.State.SUCCEEDED:
-            return 100
-        return round(100 * self.step / self.total) if self.total else 0
 
 
 class JobStyle(models.Model):

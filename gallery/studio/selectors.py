@@ -11,10 +11,12 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
-from django.utils import timezone
+
+from gallery.core.runs import run_progress
+from gallery.core.users import User, is_owner
 
 from .models import Album, Job, JobStyle, Result, Upload, Visibility
-from .permissions import User, can_view, is_owner
+from .permissions import can_view
 
 
 def uploads_of(user: User, *, kind: str | None = None) -> QuerySet[Upload]:
@@ -61,26 +63,10 @@ def job_progress(job: Job) -> dict[str, Any]:
     """The job page's live data (also what the API returns for a job's progress)."""
     result = getattr(job, "result", None) if job.state == Job.State.SUCCEEDED else None
     return {
-        "id": job.pk,
-        "state": job.state,
-        "state_label": job.get_state_display(),
-        "finished": job.is_finished,
-        "cancel_requested": job.cancel_requested,
-        "step": job.step,
-        "total": job.total,
-        "percent": job.percent,
-        "stage": job.stage,
-        "losses": job.losses,
-        "eta_seconds": job.eta_seconds,
+        **run_progress(job),
         "queue_position": queue_position(job),
-        "message": job.message,
         "preview_url": (f"{reverse('studio:job_preview', args=[job.pk])}?step={job.step}" if job.preview else None),
         "result_url": result.get_absolute_url() if result else None,
-        "started_at": job.started_at.isoformat() if job.started_at else None,
-        "finished_at": job.finished_at.isoformat() if job.finished_at else None,
-        "elapsed_seconds": (
-            round(((job.finished_at or timezone.now()) - job.started_at).total_seconds(), 1) if job.started_at else None
-        ),
     }
 
 

@@ -1,52 +1,49 @@
 """Writes: every change to uploads, jobs, results and albums goes through these functions.
 
-Views, the API, admin actions and worker tasks call them; they validate (raising Django's
-ValidationError keyed by field) and they assume the caller fetched the objects through
-selectors.py for the acting user, re-checking ownership where a mistake would leak or destroy.
+Views, the API, admin actions and worker tasks call them. They are the only judges of their
+input: ownership and kind of every image, option values, limits (from the algorithm registry
+and settings). Errors are Django ValidationErrors under canonical keys - "content", "styles",
+"algorithm", "options.<name>" - that gallery.core.errors maps onto page forms and the API
+answers the same way.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 import tempfile
 from collections.abc import Mapping, Sequence
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
 
-from gallery.core.files import delete_files_on_commit, local_copy, studio_setting
+from gallery.core import runs
+from gallery.core.conf import studio_setting
+from gallery.core.errors import prefixed
+from gallery.core.files import delete_files_on_commit, files_kept_only_if_saved, local_copy, title_from_filename
+from gallery.core.images import FORMAT_EXTENSIONS, flatten, jpeg_file
+from gallery.core.users import User, require_owner
 from stylecore.errors import ImageError, StylecoreError
-from stylecore.images import inspect_image, load_image
+from stylecore.images import LoadedImage, load_image
 
 from . import algorithms
-from .imaging import FORMAT_EXTENSIONS, flatten, jpeg_file
 from .models import Album, Job, JobStyle, Result, Upload, Visibility
-from .permissions import User, require_owner
-from .progress import Heartbeat, ProgressWriter
 
 logger = logging.getLogger(__name__)
 
-WORKER_DIED_MESSAGE = (
-    "The worker stopped during this job (killed, out of memory or over the time limit). Start it again."
-)
-UNEXPECTED_ERROR_MESSAGE = "Something went wrong in the worker while running this job; the error was logged."
 ALLOWED_DECLARED_TYPES = ("image/", "application/octet-stream")
-
-
-def title_from_filename(name: str) -> str:
-    """'my_holiday-photo.JPG' -> 'my holiday photo' (the title; the stored name is a uuid)."""
-    stem = PurePosixPath(name or "").stem
-    title = re.sub(r"[\s_\-]+", " ", stem).strip()
-    return title[:200] or "Untitled"
+# An upload given by row or by id: either way the service looks it up again for its owner.
+UploadRef = Upload | int
 
 
 # --- Uploads ---------------------------------------------------------------------------------
+
+
+def _thumbnail(loaded: LoadedImage) -> File:
+    return jpeg_file(flatten(loaded), max_side=studio_setting("THUMBNAIL_SIZE"))
 
 
 def upload_create(*, owner: User, file: UploadedFile, kind: str, title: str | None = None) -> Upload:
@@ -64,14 +61,12 @@ def upload_create(*, owner: User, file: UploadedFile, kind: str, title: str | No
         raise ValidationError({"file": f"The file was sent as {declared}, not as an image."})
     try:
         file.seek(0)
-        info = inspect_image(file)
-        file.seek(0)
-        loaded = load_image(file)
+        loaded = load_image(file, max_bytes=max_bytes)
     except ImageError as error:
         raise ValidationError({"file": str(error)}) from None
     finally:
         file.seek(0)
-
+    info = loaded.info
     upload = Upload(
         owner=owner,
         kind=kind,
@@ -83,19 +78,10 @@ def upload_create(*, owner: User, file: UploadedFile, kind: str, title: str | No
         frames=info.frames,
         size_bytes=file.size or 0,
     )
-    extension = FORMAT_EXTENSIONS.get(info.format, "img")
-    try:
-        upload.image.save(f"upload.{extension}", File(file), save=False)
-        upload.thumbnail.save(
-            "thumb.jpg", jpeg_file(flatten(loaded), max_side=studio_setting("THUMBNAIL_SIZE")), save=False
-        )
-        with transaction.atomic():
-            upload.save()
-    except BaseException:
-        for stored in (upload.image, upload.thumbnail):
-            if stored.name:
-                stored.storage.delete(stored.name)
-        raise
+    with files_kept_only_if_saved(upload, "image", "thumbnail"):
+        upload.image.save(f"upload.{FORMAT_EXTENSIONS.get(info.format, 'img')}", File(file), save=False)
+        upload.thumbnail.save("thumb.jpg", _thumbnail(loaded), save=False)
+        upload.save()
     return upload
 
 
@@ -110,184 +96,120 @@ def upload_delete(*, upload: Upload, by: User) -> None:
 # --- Jobs ------------------------------------------------------------------------------------
 
 
+def _own_upload(owner: User, ref: UploadRef | None, kind: str) -> Upload | None:
+    """The owner's upload of `kind` that `ref` names; None for a missing one, someone else's or
+    the wrong kind alike (so nobody learns what other people have)."""
+    if ref is None:
+        return None
+    pk = ref.pk if isinstance(ref, Upload) else ref
+    return Upload.objects.filter(owner_id=owner.pk, kind=kind, pk=pk).first()
+
+
+def _judge_styles(
+    owner: User, entry: algorithms.Algorithm, styles: Sequence[tuple[UploadRef, float]], errors: dict[str, list[str]]
+) -> list[tuple[Upload, float]]:
+    chosen = []
+    for index, (ref, weight) in enumerate(styles):
+        upload = _own_upload(owner, ref, Upload.Kind.STYLE)
+        if upload is None:
+            errors[f"styles.{index}.id"] = ["No such style image: choose one of your style images."]
+        chosen.append((upload, float(weight)))
+    fewest, most = entry.style_limits
+    if not fewest <= len(styles) <= most:
+        if most == 0:
+            errors["styles"] = [f"{entry.label} takes no style image."]
+        else:
+            errors["styles"] = [f"Choose between {fewest} and {most} style images."]
+    elif any(not weight > 0 for _, weight in chosen):  # also refuses NaN
+        errors["styles"] = ["Blend weights must be positive numbers."]
+    return chosen
+
+
 def job_create(
     *,
     owner: User,
     algorithm: str,
-    content: Upload | None,
-    styles: Sequence[tuple[Upload, float]] = (),
+    content: UploadRef | None,
+    styles: Sequence[tuple[UploadRef, float]] = (),
     options: Mapping[str, Any] | None = None,
     listed_only: bool = True,
 ) -> Job:
-    """Validate a request, create its Job and enqueue it once the transaction commits.
+    """Judge a request, create its Job and enqueue it once the transaction commits.
 
-    Pages and the API may only ask for listed algorithms; an unlisted one (videos) is created
-    by its own app's service, which checks its inputs and passes ``listed_only=False``.
-
-    `styles` pairs each style upload with its blend weight. `options` are the algorithm's
-    option values (missing ones take their defaults); stylecore's config validates their
-    ranges, so the page and the API give the same errors, keyed by option name.
+    `content` and each style are the owner's uploads (rows or ids) of the right kind; `styles`
+    pairs each with its blend weight; `options` are the algorithm's option values (missing ones
+    take their defaults), range-checked by its stylecore config. Pages and the API may only ask
+    for offered algorithms; an entry with its own input (videos) is created by its app's service
+    with ``listed_only=False``, and judges that input through the registry's `check_input`.
     """
     entry = algorithms.get_algorithm(algorithm)
     if listed_only and not entry.offered:
         raise ValidationError({"algorithm": f"Unknown algorithm {algorithm!r}."})
     errors: dict[str, list[str]] = {}
-    if content is None and entry.prepare_inputs is None:
-        errors["content"] = ["Choose a photo."]
-    elif content is not None and content.owner_id != owner.pk:
-        errors["content"] = ["Choose one of your own photos."]
-    if any(upload.owner_id != owner.pk for upload, _ in styles):
-        errors["styles"] = ["Choose your own style images."]
-    elif not entry.min_styles <= len(styles) <= entry.max_styles:
-        if entry.max_styles == 0:
-            errors["styles"] = [f"{entry.label} takes no style image."]
-        else:
-            errors["styles"] = [f"Choose between {entry.min_styles} and {entry.max_styles} style images."]
-    weights = [float(weight) for _, weight in styles]
-    if any(not weight > 0 for weight in weights):  # also refuses NaN
-        errors["styles"] = ["Blend weights must be positive numbers."]
+    photo = _own_upload(owner, content, Upload.Kind.CONTENT)
+    if entry.takes_photo and photo is None:
+        errors["content"] = ["No such photo: choose one of your photos."]
+    chosen = _judge_styles(owner, entry, styles, errors)
+    if entry.check_input is not None:
+        for field, message in entry.check_input(owner, options or {}).items():
+            errors.setdefault(field, []).append(message)
     try:
-        cleaned = algorithms.clean_options(entry, options or {}, weights)
+        cleaned = algorithms.clean_options(entry, options or {}, [weight for _, weight in chosen])
     except ValidationError as error:
-        for field, messages in error.message_dict.items():
+        for field, messages in prefixed(error, "options.", keep={"styles"}).items():
             errors.setdefault(field, []).extend(messages)
     if errors:
         raise ValidationError(errors)
 
     with transaction.atomic():
-        job = Job.objects.create(owner=owner, algorithm=entry.name, options=cleaned, content=content)
+        job = Job.objects.create(owner=owner, algorithm=entry.name, options=cleaned, content=photo)
         JobStyle.objects.bulk_create(
             JobStyle(job=job, upload=upload, weight=weight, position=index)
-            for index, (upload, weight) in enumerate(zip((u for u, _ in styles), weights, strict=True))
+            for index, (upload, weight) in enumerate(chosen)
         )
-        transaction.on_commit(lambda: job_enqueue(job_id=job.pk))
+        runs.run_enqueue_on_commit(job)
     return job
-
-
-def job_enqueue(*, job_id: int) -> None:
-    """Hand the job to the worker queue (called after commit, so the worker finds the row)."""
-    from django_q.tasks import async_task
-
-    task_id = async_task("gallery.studio.tasks.run_job", job_id, task_name=f"job-{job_id}")
-    Job.objects.filter(pk=job_id).update(task_id=task_id or "")
 
 
 def job_cancel(*, job: Job, by: User) -> Job:
     """A queued job is cancelled at once; a running one is asked to stop (the worker sees the
     flag within about a second and ends it as cancelled)."""
     require_owner(by, job)
-    now = timezone.now()
-    cancelled_in_queue = Job.objects.filter(pk=job.pk, state=Job.State.QUEUED).update(
-        state=Job.State.CANCELLED, cancel_requested=True, finished_at=now
-    )
-    if not cancelled_in_queue:
-        Job.objects.filter(pk=job.pk, state=Job.State.RUNNING).update(cancel_requested=True)
-    job.refresh_from_db()
-    return job
-
-
-def _finish(job_id: int, state: str, message: str = "", *, from_states: Sequence[str] = (Job.State.RUNNING,)) -> bool:
-    """Move a job to a final state unless someone else already did (returns whether it moved)."""
-    return bool(
-        Job.objects.filter(pk=job_id, state__in=from_states).update(
-            state=state, message=message, finished_at=timezone.now(), eta_seconds=None
-        )
-    )
-
-
-def job_is_stale(job: Job) -> bool:
-    if job.state != Job.State.RUNNING:
-        return False
-    last_sign = job.heartbeat_at or job.started_at or job.created_at
-    return (timezone.now() - last_sign).total_seconds() > studio_setting("STALE_AFTER")
-
-
-def job_fail_if_stale(job: Job) -> Job:
-    """A "running" job whose worker stopped beating is failed (checked whenever a job is read)."""
-    if job_is_stale(job) and _finish(job.pk, Job.State.FAILED, WORKER_DIED_MESSAGE):
-        logger.warning("job %s: no heartbeat for %.0f s, marked failed", job.pk, studio_setting("STALE_AFTER"))
-        job.refresh_from_db()
-    return job
-
-
-def jobs_fail_stale() -> int:
-    """The periodic sweep (a django-q2 schedule): fail every running job with a stale heartbeat."""
-    count = 0
-    for job in Job.objects.filter(state=Job.State.RUNNING):
-        if job_is_stale(job) and _finish(job.pk, Job.State.FAILED, WORKER_DIED_MESSAGE):
-            logger.warning("job %s: no heartbeat, marked failed by the sweep", job.pk)
-            count += 1
-    return count
-
-
-def _start(job_id: int) -> Job | None:
-    """Claim a queued job for this worker; None when there is nothing to run.
-
-    A job found already "running" was started by a worker that died (django-q2 hands the task
-    out again after `retry` seconds): it is failed rather than re-run, since the same input
-    would likely kill the worker again.
-    """
-    with transaction.atomic():
-        job = Job.objects.filter(pk=job_id).first()
-        if job is None:
-            logger.warning("job %s: no such job (deleted?)", job_id)
-            return None
-        if job.state == Job.State.RUNNING:
-            _finish(job.pk, Job.State.FAILED, WORKER_DIED_MESSAGE)
-            logger.warning("job %s: redelivered while running, marked failed", job_id)
-            return None
-        if job.state != Job.State.QUEUED:
-            return None  # cancelled while queued, or already finished
-        now = timezone.now()
-        Job.objects.filter(pk=job.pk).update(state=Job.State.RUNNING, started_at=now, heartbeat_at=now)
-    job.refresh_from_db()
-    return job
+    return runs.run_cancel(job)
 
 
 def job_execute(*, job_id: int) -> None:
-    """Run one job in the worker: claim it, run its algorithm with live progress, store the result.
+    """Run one job in the worker: claim it, run its algorithm with live progress, store the result."""
+    runs.run_execute(Job, job_id, _run_job)
 
-    Bad input (StylecoreError, e.g. WeightsError) fails the job with stylecore's message; any
-    other exception fails it with a generic message and is logged.
-    """
-    job = _start(job_id)
-    if job is None:
-        return
+
+def _run_job(job: Job) -> None:
     entry = algorithms.REGISTRY.get(job.algorithm)
     job_styles = list(job.job_styles.select_related("upload"))
-    try:
-        if entry is None:
-            raise StylecoreError(f"The algorithm {job.algorithm!r} is no longer available.")
-        if (job.content is None and entry.prepare_inputs is None) or any(s.upload is None for s in job_styles):
-            raise StylecoreError("An image this job needs was deleted before it ran.")
-        config = entry.build_config(job.options, [s.weight for s in job_styles])
-        with tempfile.TemporaryDirectory(prefix=f"job-{job.pk}-") as scratch:
-            folder = Path(scratch)
-            if entry.prepare_inputs is not None:
-                inputs = entry.prepare_inputs(job, folder)
-            else:
-                inputs = algorithms.RunInputs(
-                    content=local_copy(job.content.image, folder, "content"),
-                    styles=[local_copy(s.upload.image, folder, f"style-{i}") for i, s in enumerate(job_styles)],
-                    output=folder / f"result{entry.output_suffix}",
-                )
-            writer = ProgressWriter(job, interval=studio_setting("PROGRESS_INTERVAL"))
-            with Heartbeat(job.pk, interval=studio_setting("HEARTBEAT_INTERVAL")):
-                record = entry.run(config, inputs, writer)
-            writer.flush()
-            if record.stopped:
-                _finish(job.pk, Job.State.CANCELLED, "Cancelled while running.")
-                return
-            with transaction.atomic():
-                if Job.objects.filter(pk=job.pk, state=Job.State.RUNNING).exists():
-                    (entry.store_output or result_create)(job=job, output=inputs.output, record=record)
-                    _finish(job.pk, Job.State.SUCCEEDED)
-    except StylecoreError as error:
-        logger.info("job %s failed: %s", job.pk, error)
-        _finish(job.pk, Job.State.FAILED, str(error))
-    except Exception:
-        logger.exception("job %s: unexpected error", job.pk)
-        _finish(job.pk, Job.State.FAILED, UNEXPECTED_ERROR_MESSAGE)
+    if entry is None:
+        raise StylecoreError(f"The algorithm {job.algorithm!r} is no longer available.")
+    if (entry.takes_photo and job.content is None) or any(s.upload is None for s in job_styles):
+        raise StylecoreError("An image this job needs was deleted before it ran.")
+    config = entry.build_config(job.options, [s.weight for s in job_styles])
+    with tempfile.TemporaryDirectory(prefix=f"job-{job.pk}-") as scratch:
+        folder = Path(scratch)
+        if entry.prepare_inputs is not None:
+            inputs = entry.prepare_inputs(job, folder)
+        else:
+            inputs = algorithms.RunInputs(
+                content=local_copy(job.content.image, folder, "content"),
+                styles=[local_copy(s.upload.image, folder, f"style-{i}") for i, s in enumerate(job_styles)],
+                output=folder / f"result{entry.output_suffix}",
+            )
+        with runs.reporting(job) as writer:
+            record = entry.run(config, inputs, writer)
+        if record.stopped:
+            runs.run_finish(Job, job.pk, Job.State.CANCELLED, "Cancelled while running.")
+            return
+        with transaction.atomic():
+            if Job.objects.filter(pk=job.pk, state=Job.State.RUNNING).exists():
+                (entry.store_output or result_create)(job=job, output=inputs.output, record=record)
+                runs.run_finish(Job, job.pk, Job.State.SUCCEEDED)
 
 
 # --- Results ---------------------------------------------------------------------------------
@@ -301,13 +223,13 @@ def _result_title(job: Job) -> str:
     return f"{content} × {' + '.join(styles)}"[:200]
 
 
-def result_create(*, job: Job, output: Path, record: Any) -> Result:
+def result_create(*, job: Job, output: Path, record: Any, title: str | None = None) -> Result:
     """Store a finished run's file, thumbnail and RunRecord as the job's Result."""
     loaded = load_image(output)
     result = Result(
         owner_id=job.owner_id,
         job=job,
-        title=_result_title(job),
+        title=(title or _result_title(job))[:200],
         width=loaded.rgb.width,
         height=loaded.rgb.height,
         algorithm=record.algorithm,
@@ -320,18 +242,11 @@ def result_create(*, job: Job, output: Path, record: Any) -> Result:
         stopped=record.stopped,
         final_losses=record.final_losses,
     )
-    try:
+    with files_kept_only_if_saved(result, "image", "thumbnail"):
         with output.open("rb") as data:
             result.image.save(f"result{output.suffix}", File(data), save=False)
-        result.thumbnail.save(
-            "thumb.jpg", jpeg_file(flatten(loaded), max_side=studio_setting("THUMBNAIL_SIZE")), save=False
-        )
+        result.thumbnail.save("thumb.jpg", _thumbnail(loaded), save=False)
         result.save()
-    except BaseException:
-        for stored in (result.image, result.thumbnail):
-            if stored.name:
-                stored.storage.delete(stored.name)
-        raise
     return result
 
 

@@ -7,7 +7,3 @@ from . import services
 
 def run_job(job_id: int) -> None:
     services.job_execute(job_id=job_id)
-
-
-def sweep_stale_jobs() -> int:
-    return services.jobs_fail_stale()

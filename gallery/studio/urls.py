@@ -5,6 +5,7 @@ from . import views
 app_name = "studio"
 
 urlpatterns = [
+    path("", views.home, name="home"),
     path("studio/", views.dashboard, name="dashboard"),
     path("gallery/", views.public_gallery, name="gallery"),
     path("uploads/", views.upload_list, name="upload_list"),

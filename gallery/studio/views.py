@@ -4,38 +4,35 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
+from gallery.core.conf import studio_setting
+from gallery.core.errors import show_errors
 from gallery.core.http import file_response, visible_or_login
+from gallery.core.users import is_owner
 
 from . import algorithms, selectors, services
-from .forms import MAX_STYLES, AlbumForm, JobForm, ResultForm, UploadForm, option_forms
+from .forms import AlbumForm, JobForm, ResultForm, UploadForm, option_forms
 from .models import Job, Upload
-from .permissions import is_owner
 
 
 def _page(request: HttpRequest, items: QuerySet) -> Page:
-    return Paginator(items, settings.STUDIO["RESULTS_PER_PAGE"]).get_page(request.GET.get("page"))
-
-
-def _apply_errors(form: Form, error: ValidationError, aliases: dict[str, str] | None = None) -> None:
-    """Show a service's ValidationError on the form fields it names (the rest at the top)."""
-    for field, messages_ in error.message_dict.items():
-        field = (aliases or {}).get(field, field)
-        for message in messages_:
-            form.add_error(field if field in form.fields else None, message)
+    return Paginator(items, studio_setting("RESULTS_PER_PAGE")).get_page(request.GET.get("page"))
 
 
 # --- Overview --------------------------------------------------------------------------------
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "studio/home.html", {"results": selectors.results_public()[:8]})
 
 
 @login_required
@@ -85,7 +82,7 @@ def upload_create(request: HttpRequest) -> HttpResponse:
                 title=form.cleaned_data["title"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            show_errors(error, form)
         else:
             messages.success(request, f"Uploaded “{upload.title}”.")
             return redirect("studio:upload_list")
@@ -129,7 +126,8 @@ def job_create(request: HttpRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     # ?content=&style=&style=... prefill the form (links from uploads and classroom assignments).
     initial = {"content": request.GET.get("content")}
-    initial.update({f"style_{i}": pk for i, pk in enumerate(request.GET.getlist("style")[:MAX_STYLES], start=1)})
+    styles = request.GET.getlist("style")[: studio_setting("MAX_STYLES")]
+    initial.update({f"style_{i}": pk for i, pk in enumerate(styles, start=1)})
     if request.GET.get("algorithm") in algorithms.REGISTRY:
         initial["algorithm"] = request.GET["algorithm"]
     form = JobForm(data, owner=request.user, initial=initial)
@@ -147,30 +145,23 @@ def job_create(request: HttpRequest) -> HttpResponse:
                     options=options_form.cleaned_data,
                 )
             except ValidationError as error:
-                option_errors = {k: v for k, v in error.message_dict.items() if k in options_form.fields}
-                _apply_errors(options_form, ValidationError(option_errors))
-                other_errors = {k: v for k, v in error.message_dict.items() if k not in option_errors}
-                _apply_errors(form, ValidationError(other_errors), aliases={"styles": "style_1"})
+                show_errors(error, form, prefixes={"options.": options_form}, aliases={"styles": "style_1"})
             else:
                 messages.success(request, "Your job is queued.")
                 return redirect(job)
     context = {
         "form": form,
         "option_forms": [(algorithms.REGISTRY[name], f) for name, f in options.items()],
-        "no_style_algorithms": " ".join(n for n, a in algorithms.REGISTRY.items() if a.max_styles == 0),
+        "no_style_algorithms": " ".join(a.name for a in algorithms.offered() if a.style_limits[1] == 0),
         "has_photos": form.fields["content"].queryset.exists(),
         "has_errors": bool(form.errors) or any(f.errors for f in options.values() if f.is_bound),
     }
     return render(request, "studio/job_form.html", context, status=400 if context["has_errors"] else 200)
 
 
-def _job_for_page(request: HttpRequest, pk: int) -> Job:
-    return services.job_fail_if_stale(selectors.job_of(request.user, pk))
-
-
 @login_required
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    job = _job_for_page(request, pk)
+    job = selectors.job_of(request.user, pk)
     return render(
         request,
         "studio/job_detail.html",
@@ -181,7 +172,7 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def job_progress(request: HttpRequest, pk: int) -> JsonResponse:
-    response = JsonResponse(selectors.job_progress(_job_for_page(request, pk)))
+    response = JsonResponse(selectors.job_progress(selectors.job_of(request.user, pk)))
     response["Cache-Control"] = "no-store"
     return response
 
@@ -294,7 +285,7 @@ def album_create(request: HttpRequest) -> HttpResponse:
         try:
             album = services.album_create(owner=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            show_errors(error, form)
         else:
             messages.success(request, f"Created the album “{album.title}”.")
             return redirect(album)
@@ -325,7 +316,7 @@ def album_edit(request: HttpRequest, token: str) -> HttpResponse:
         try:
             services.album_update(album=album, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            show_errors(error, form)
         else:
             messages.success(request, "Saved.")
             return redirect(album)

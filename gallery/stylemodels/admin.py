@@ -14,6 +14,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
+from gallery.core.errors import show_errors
 from stylecore.errors import StylecoreError
 
 from . import selectors, services
@@ -106,8 +107,7 @@ class StyleModelAdmin(admin.ModelAdmin):
             try:
                 model = services.style_model_import(created_by=request.user, **form.cleaned_data)
             except ValidationError as error:
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                show_errors(error, form)
             else:
                 self.log_addition(request, model, [{"added": {}}])
                 messages.success(request, f"“{model}” was imported ({model.get_kind_display()}, {model.variant}).")
@@ -182,7 +182,6 @@ class TrainingRunAdmin(admin.ModelAdmin):
         run = self.get_object(request, object_id)
         extra = dict(extra_context or {})
         if run is not None:
-            run = services.training_run_fail_if_stale(run)
             extra.update(
                 show_save=False,
                 show_save_and_continue=False,
@@ -210,7 +209,7 @@ class TrainingRunAdmin(admin.ModelAdmin):
         return get_object_or_404(TrainingRun, pk=pk)
 
     def progress_view(self, request: HttpRequest, pk: int) -> JsonResponse:
-        run = services.training_run_fail_if_stale(self._run(request, pk))
+        run = self._run(request, pk)
         response = JsonResponse(selectors.training_run_progress(run))
         response["Cache-Control"] = "no-store"
         return response

@@ -1,4 +1,5 @@
-"""Johnson and Chen in the studio's algorithm registry: each picks one enabled StyleModel.
+"""Johnson and Chen entries of the studio's algorithm registry (registered by this app's ready()):
+each picks one enabled StyleModel.
 
 A job's options keep the model's id (JSON); the config is rebuilt in the worker, so a model
 disabled after the job was queued makes the job fail with a clear message instead of running.
@@ -14,7 +15,7 @@ from typing import Any
 from django import forms
 
 from gallery.core.files import local_copy
-from gallery.studio.algorithms import Algorithm, RunInputs, register
+from gallery.studio.algorithms import Algorithm, RunInputs
 from stylecore import chen, johnson
 from stylecore.errors import OptionError
 from stylecore.progress import ProgressCallback
@@ -57,7 +58,7 @@ class _ModelFormMixin:
             field.error_messages = {**field.error_messages, "required": field.missing}
 
 
-def _enabled_model(pk: Any, kind: str, field: str) -> StyleModel:
+def enabled_model(pk: Any, kind: str, field: str) -> StyleModel:
     model = style_models_enabled(kind).filter(pk=pk).first() if pk is not None else None
     if model is None:
         raise OptionError(field, "This style model is not available (it was disabled or removed); choose another.")
@@ -84,7 +85,7 @@ class JohnsonJob:
 
 def _johnson_config(options: Mapping[str, Any], style_weights: Sequence[float]) -> JohnsonJob:
     return JohnsonJob(
-        model=_enabled_model(options.get("model"), Kind.JOHNSON, "model"),
+        model=enabled_model(options.get("model"), Kind.JOHNSON, "model"),
         config=johnson.JohnsonConfig(size=options.get("size")),
     )
 
@@ -96,17 +97,18 @@ def _johnson_run(job: JohnsonJob, inputs: RunInputs, on_progress: ProgressCallba
     return record
 
 
-register(
-    Algorithm(
-        name="johnson",
-        label="Johnson (fast style network)",
-        description="One pass through a network trained for one style: pick a style model, no style upload.",
-        options_form=JohnsonOptionsForm,
-        build_config=_johnson_config,
-        run=_johnson_run,
-        min_styles=0,
-        max_styles=0,
-    )
+JOHNSON = Algorithm(
+    name="johnson",
+    label="Johnson (fast style network)",
+    description="One pass through a network trained for one style: pick a style model, no style upload.",
+    options_form=JohnsonOptionsForm,
+    build_config=_johnson_config,
+    run=_johnson_run,
+    min_styles=0,
+    max_styles=0,
+    comparable=True,
+    model_kind=Kind.JOHNSON,
+    model_option="model",
 )
 
 
@@ -137,7 +139,7 @@ class ChenJob:
 
 def _chen_config(options: Mapping[str, Any], style_weights: Sequence[float]) -> ChenJob:
     return ChenJob(
-        decoder=_enabled_model(options.get("decoder"), Kind.CHEN_DECODER, "decoder"),
+        decoder=enabled_model(options.get("decoder"), Kind.CHEN_DECODER, "decoder"),
         config=chen.ChenConfig(
             patch=options["patch"], stride=options["stride"], style_size=options["style_size"], size=options.get("size")
         ),
@@ -153,15 +155,16 @@ def _chen_run(job: ChenJob, inputs: RunInputs, on_progress: ProgressCallback) ->
     return record
 
 
-register(
-    Algorithm(
-        name="chen",
-        label="Chen style swap (any style, fast)",
-        description="Swaps each patch of the photo for the closest style patch, then decodes: any one style image.",
-        options_form=ChenOptionsForm,
-        build_config=_chen_config,
-        run=_chen_run,
-        min_styles=1,
-        max_styles=1,
-    )
+CHEN = Algorithm(
+    name="chen",
+    label="Chen style swap (any style, fast)",
+    description="Swaps each patch of the photo for the closest style patch, then decodes: any one style image.",
+    options_form=ChenOptionsForm,
+    build_config=_chen_config,
+    run=_chen_run,
+    min_styles=1,
+    max_styles=1,
+    comparable=True,
+    model_kind=Kind.CHEN_DECODER,
+    model_option="decoder",
 )

@@ -7,5 +7,8 @@ class StyleModelsConfig(AppConfig):
     verbose_name = "Style models"
 
     def ready(self) -> None:
-        # Johnson and Chen join the studio's algorithm registry (they pick StyleModels).
-        from . import algorithms  # noqa: F401
+        from gallery.studio.algorithms import register
+
+        from .algorithms import CHEN, JOHNSON
+
+        register(JOHNSON, CHEN)

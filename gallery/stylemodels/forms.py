@@ -54,10 +54,7 @@ class TrainingRunForm(forms.ModelForm):
 
 
 def compare_choices() -> list[tuple[str, str]]:
-    """Read when a form is built: Johnson and Chen join the registry after the admin imports this module."""
-    return [
-        (name, algorithms.REGISTRY[name].label) for name in services.COMPARE_ALGORITHMS if name in algorithms.REGISTRY
-    ]
+    return [(entry.name, entry.label) for entry in algorithms.comparable()]
 
 
 class CompareForm(forms.Form):

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from gallery.core.runs import QueuedRun
 from gallery.studio.models import Job, Upload
 
 
@@ -75,17 +76,12 @@ class StyleModel(models.Model):
         return reverse("stylemodels:model_image", args=[self.slug, "preview"]) if self.preview else ""
 
 
-class TrainingRun(models.Model):
+class TrainingRun(QueuedRun):
     """One training of a Johnson network or a Chen decoder, run by the worker like a user job."""
 
-    class State(models.TextChoices):  # the same values as studio's Job.State
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        SUCCEEDED = "succeeded", "Succeeded"
-        FAILED = "failed", "Failed"
-        CANCELLED = "cancelled", "Cancelled"
-
-    FINISHED_STATES = (State.SUCCEEDED, State.FAILED, State.CANCELLED)
+    task_path = "gallery.stylemodels.tasks.run_training"
+    task_prefix = "training"
+    preview_side = 512
 
     name = models.CharField(max_length=120, help_text="Name of the model this run makes.")
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.JOHNSON)
@@ -108,44 +104,21 @@ class TrainingRun(models.Model):
     size = models.PositiveIntegerField(default=256, help_text="Training crop side, in pixels.")
     batch = models.PositiveIntegerField(default=4)
     checkpoint_every = models.PositiveIntegerField(default=200)
-    # Progress, written by the worker (throttled) and read by the admin page's JSON endpoint.
-    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED, db_index=True)
-    cancel_requested = models.BooleanField(default=False)
-    message = models.TextField(blank=True)
-    step = models.PositiveIntegerField(default=0)
-    total = models.PositiveIntegerField(default=0)
-    losses = models.JSONField(default=dict, blank=True)  # the latest loss parts and images_per_s
     loss_history = models.JSONField(default=list, blank=True)  # [{"step": n, "total": .., part: ..}, ...]
-    eta_seconds = models.FloatField(null=True, blank=True)
     checkpoint_step = models.PositiveIntegerField(default=0)  # resumable from here (0: start over)
     preview = models.FileField(upload_to=model_preview_path, max_length=300, blank=True)
-    heartbeat_at = models.DateTimeField(null=True, blank=True)
-    task_id = models.CharField(max_length=64, blank=True)
     style_model = models.OneToOneField(
         StyleModel, on_delete=models.SET_NULL, null=True, blank=True, related_name="training_run"
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="training_runs"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.kind}, {self.state})"
-
-    @property
-    def is_finished(self) -> bool:
-        return self.state in self.FINISHED_STATES
-
-    @property
-    def percent(self) -> int:
-        if self.state == self.State.SUCCEEDED:
-            return 100
-        return round(100 * self.step / self.total) if self.total else 0
 
 
 class CompareGroup(models.Model):

@@ -7,9 +7,9 @@ from typing import Any
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
 
-from gallery.studio.permissions import User
+from gallery.core.runs import run_progress
+from gallery.core.users import User
 
 from .models import CompareGroup, StyleModel, TrainingRun
 
@@ -29,18 +29,8 @@ def style_model_for_viewer(user: User, slug: str) -> StyleModel:
 def training_run_progress(run: TrainingRun) -> dict[str, Any]:
     """The admin page's live data: progress, the loss history and the latest preview."""
     return {
-        "id": run.pk,
-        "state": run.state,
-        "state_label": run.get_state_display(),
-        "finished": run.is_finished,
-        "cancel_requested": run.cancel_requested,
-        "step": run.step,
-        "total": run.total,
-        "percent": run.percent,
-        "losses": run.losses,
+        **run_progress(run),
         "images_per_s": run.losses.get("images_per_s"),
-        "eta_seconds": run.eta_seconds,
-        "message": run.message,
         "checkpoint_step": run.checkpoint_step,
         "history": run.loss_history,
         "preview_url": (
@@ -50,9 +40,6 @@ def training_run_progress(run: TrainingRun) -> dict[str, Any]:
         ),
         "style_model_url": (
             reverse("admin:stylemodels_stylemodel_change", args=[run.style_model_id]) if run.style_model_id else None
-        ),
-        "elapsed_seconds": (
-            round(((run.finished_at or timezone.now()) - run.started_at).total_seconds(), 1) if run.started_at else None
         ),
     }
 

@@ -1,8 +1,8 @@
 """Writes for style models, training runs and compare groups.
 
 Admin views, actions and worker tasks call these. A model file is checked (safe loader, expected
-layout, one tiny forward pass) before anything is stored; a training run follows the studio
-job's conventions (claim, throttled progress, heartbeat, cancel flag, stale-worker failure).
+layout, one tiny forward pass) before anything is stored; a training run is a QueuedRun, so it
+has the same lifecycle as a studio job (gallery.core.runs).
 """
 
 from __future__ import annotations
@@ -23,36 +23,31 @@ from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import QuerySet
-from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.text import get_valid_filename, slugify
 
-from gallery.core.files import local_copy, studio_setting
+from gallery.core import runs
+from gallery.core.conf import studio_setting
+from gallery.core.errors import messages_by_key
+from gallery.core.files import delete_files_on_commit, files_kept_only_if_saved, local_copy
+from gallery.core.images import FORMAT_EXTENSIONS
+from gallery.core.users import User
 from gallery.studio import algorithms as studio_algorithms
 from gallery.studio import services as studio_services
-from gallery.studio.imaging import FORMAT_EXTENSIONS
-from gallery.studio.models import Upload
-from gallery.studio.permissions import User
-from gallery.studio.progress import Heartbeat
+from gallery.studio.models import JobStyle, Upload
 from stylecore import chen, johnson, modelfile
 from stylecore.errors import ImageError, ModelFileError, OptionError, StylecoreError
 from stylecore.images import inspect_image
+from stylecore.progress import Progress
 
 from . import samples
 from .models import CompareGroup, Kind, StyleModel, TrainingRun
 from .photos import build_photo_folder
-from .progress import TrainingWriter
 
 logger = logging.getLogger(__name__)
 
 MAX_MODEL_BYTES = 200 * 2**20  # the standard Johnson network is ~7 MB, a Chen decoder ~2 MB
-COMPARE_ALGORITHMS = ("gatys", "chen", "johnson")  # denoise takes no style: nothing to compare
-
-
-def _delete_stored(*files: FieldFile) -> None:
-    for stored in files:
-        if stored and stored.name:
-            stored.storage.delete(stored.name)
+MAX_HISTORY_POINTS = 600  # loss history points kept per training run; older ones are thinned
 
 
 # --- Model files -------------------------------------------------------------------------------
@@ -164,15 +159,12 @@ def style_model_import(
             source=StyleModel.Source.IMPORTED_PTH if checked.from_pth else StyleModel.Source.UPLOADED,
             training_params=checked.metadata.get("training", {}),
         )
-        try:
+        with files_kept_only_if_saved(model, "file", "style_image"):
             with stored.open("rb") as data:
                 model.file.save("model.safetensors", File(data), save=False)
             if style_image is not None:
                 model.style_image.save(f"style.{style_ext}", File(style_image), save=False)
             model.save()
-        except BaseException:
-            _delete_stored(model.file, model.style_image)
-            raise
     _make_preview_or_log(model)
     return model
 
@@ -218,9 +210,8 @@ def style_models_set_enabled(*, queryset: QuerySet[StyleModel], enabled: bool) -
 
 @transaction.atomic
 def style_model_delete(*, style_model: StyleModel) -> None:
-    files = [(f.storage, f.name) for f in (style_model.file, style_model.preview, style_model.style_image) if f]
+    delete_files_on_commit(style_model.file, style_model.preview, style_model.style_image)
     style_model.delete()
-    transaction.on_commit(lambda: [storage.delete(name) for storage, name in files])
 
 
 # --- Training runs -----------------------------------------------------------------------------
@@ -270,26 +261,13 @@ def training_run_start(*, run: TrainingRun, by: User) -> TrainingRun:
     run.state, run.total = TrainingRun.State.QUEUED, run.steps
     with transaction.atomic():
         run.save()
-        transaction.on_commit(lambda: training_run_enqueue(run_id=run.pk))
+        runs.run_enqueue_on_commit(run)
     return run
-
-
-def training_run_enqueue(*, run_id: int) -> None:
-    from django_q.tasks import async_task
-
-    task_id = async_task("gallery.stylemodels.tasks.run_training", run_id, task_name=f"training-{run_id}")
-    TrainingRun.objects.filter(pk=run_id).update(task_id=task_id or "")
 
 
 def training_run_cancel(*, run: TrainingRun) -> TrainingRun:
     """Queued: cancelled at once. Running: asked to stop; it keeps its last checkpoint for resuming."""
-    now = timezone.now()
-    if not TrainingRun.objects.filter(pk=run.pk, state=TrainingRun.State.QUEUED).update(
-        state=TrainingRun.State.CANCELLED, cancel_requested=True, finished_at=now
-    ):
-        TrainingRun.objects.filter(pk=run.pk, state=TrainingRun.State.RUNNING).update(cancel_requested=True)
-    run.refresh_from_db()
-    return run
+    return runs.run_cancel(run)
 
 
 def training_run_resume(*, run: TrainingRun, steps: int | None = None) -> TrainingRun:
@@ -315,7 +293,7 @@ def training_run_resume(*, run: TrainingRun, steps: int | None = None) -> Traini
             eta_seconds=None,
         )
         if updated:
-            transaction.on_commit(lambda: training_run_enqueue(run_id=run.pk))
+            runs.run_enqueue_on_commit(run)
     run.refresh_from_db()
     return run
 
@@ -325,49 +303,10 @@ def training_run_delete(*, run: TrainingRun) -> None:
     """Delete a finished or queued run with its files and work folder (the model it made stays)."""
     if run.state == TrainingRun.State.RUNNING:
         raise ValidationError({"state": "Cancel the run before deleting it."})
-    files = [(f.storage, f.name) for f in (run.style_image, run.photos_zip, run.preview) if f]
+    delete_files_on_commit(run.style_image, run.photos_zip, run.preview)
     folder = training_dir(run)
     run.delete()
-
-    def remove() -> None:
-        for storage, name in files:
-            storage.delete(name)
-        shutil.rmtree(folder, ignore_errors=True)
-
-    transaction.on_commit(remove)
-
-
-def training_run_fail_if_stale(run: TrainingRun) -> TrainingRun:
-    """A "running" run whose worker stopped beating is failed (checked whenever a run is read)."""
-    if studio_services.job_is_stale(run) and _finish(
-        run.pk, TrainingRun.State.FAILED, studio_services.WORKER_DIED_MESSAGE
-    ):
-        run.refresh_from_db()
-    return run
-
-
-def _finish(run_id: int, state: str, message: str = "", **fields: Any) -> bool:
-    return bool(
-        TrainingRun.objects.filter(pk=run_id, state=TrainingRun.State.RUNNING).update(
-            state=state, message=message, finished_at=timezone.now(), eta_seconds=None, **fields
-        )
-    )
-
-
-def _claim(run_id: int) -> TrainingRun | None:
-    with transaction.atomic():
-        run = TrainingRun.objects.filter(pk=run_id).first()
-        if run is None:
-            return None
-        if run.state == TrainingRun.State.RUNNING:  # redelivered: the worker died on it
-            _finish(run.pk, TrainingRun.State.FAILED, studio_services.WORKER_DIED_MESSAGE)
-            return None
-        if run.state != TrainingRun.State.QUEUED:
-            return None
-        now = timezone.now()
-        TrainingRun.objects.filter(pk=run.pk).update(state=TrainingRun.State.RUNNING, started_at=now, heartbeat_at=now)
-    run.refresh_from_db()
-    return run
+    transaction.on_commit(lambda: shutil.rmtree(folder, ignore_errors=True))
 
 
 def _checkpoint_step(checkpoint: Path) -> int:
@@ -390,69 +329,98 @@ def _photo_data(run: TrainingRun, folder: Path) -> Path:
     return photos
 
 
+class TrainingWriter(runs.ProgressWriter):
+    """A run's progress writer that also keeps the loss history the admin's curve is drawn from.
+
+    When it stops a run it keeps the latest checkpoint aside (`keep`), because stylecore removes its
+    checkpoint after saving a stopped run's partial model: resuming starts from `keep`.
+    """
+
+    def __init__(self, run: TrainingRun, *, history: list[dict], checkpoint: Path, keep: Path) -> None:
+        super().__init__(run)
+        self.history = history
+        self.checkpoint = checkpoint
+        self.keep = keep
+
+    def __call__(self, progress: Progress) -> bool:
+        stop = super().__call__(progress)
+        if stop and self.checkpoint.is_file():
+            staged = self.keep.with_suffix(".tmp")
+            staged.unlink(missing_ok=True)
+            os.link(self.checkpoint, staged)  # the file as it is now, not a later one
+            os.replace(staged, self.keep)
+        return stop
+
+    def extra_fields(self, progress: Progress) -> dict[str, Any]:
+        point = {"step": progress.step, **{k: float(v) for k, v in progress.losses.items() if k != "images_per_s"}}
+        self.history = thin_history([p for p in self.history if p["step"] < progress.step] + [point])
+        return {"loss_history": self.history}
+
+
+def thin_history(history: list[dict]) -> list[dict]:
+    """Drop every other point of the older half once the history is full, so a long run's row stays small."""
+    if len(history) < MAX_HISTORY_POINTS:
+        return history
+    half = len(history) // 2
+    return history[:half:2] + history[half:]
+
+
 def training_run_execute(*, run_id: int) -> None:
     """Worker: train with live progress; on success store a disabled StyleModel for review."""
-    run = _claim(run_id)
-    if run is None:
-        return
+    runs.run_execute(
+        TrainingRun,
+        run_id,
+        _train,
+        failure_fields=lambda run: {"checkpoint_step": _checkpoint_step(johnson.checkpoint_path(_output(run)))},
+    )
+
+
+def _output(run: TrainingRun) -> Path:
+    return training_dir(run) / "model.safetensors"
+
+
+def _train(run: TrainingRun) -> None:
     folder = training_dir(run)
     folder.mkdir(parents=True, exist_ok=True)
-    output = folder / "model.safetensors"
+    output = _output(run)
     checkpoint = johnson.checkpoint_path(output)
     kept = folder / "resume.safetensors"  # stylecore removes its checkpoint once stopped: keep one aside
     if not checkpoint.is_file() and kept.is_file():
         os.replace(kept, checkpoint)
     resume = checkpoint.is_file()
     history = [point for point in run.loss_history if point.get("step", 0) <= _checkpoint_step(checkpoint)]
-    try:
-        data = _photo_data(run, folder)
-        config = _config(run)
-        writer = TrainingWriter(
-            run, interval=studio_setting("PROGRESS_INTERVAL"), history=history, checkpoint=checkpoint, keep=kept
-        )
-        with Heartbeat(run.pk, interval=studio_setting("HEARTBEAT_INTERVAL"), model=TrainingRun):
-            if run.kind == Kind.JOHNSON:
-                style = local_copy(run.style_image, folder, "style")
-                record = johnson.train_files(
-                    style, data, output, config, style_name=run.name, resume=resume, on_progress=writer
-                )
-            else:
-                style_data = folder / "styles"
-                if run.style_image:
-                    style_data.mkdir(exist_ok=True)
-                    local_copy(run.style_image, style_data, "style")
-                else:
-                    style_data = data  # no style image: the decoder learns from the photos alone
-                record = chen.train_files(data, style_data, output, config, resume=resume, on_progress=writer)
-        writer.flush()
-        if record.stopped:
-            step = _checkpoint_step(kept)
-            output.unlink(missing_ok=True)
-            _finish(
-                run.pk,
-                TrainingRun.State.CANCELLED,
-                f"Cancelled at step {record.steps_done}; resuming continues from step {step}."
-                if step
-                else "Cancelled.",
-                checkpoint_step=step,
+    data = _photo_data(run, folder)
+    config = _config(run)
+    writer = TrainingWriter(run, history=history, checkpoint=checkpoint, keep=kept)
+    with runs.reporting(run, writer):
+        if run.kind == Kind.JOHNSON:
+            style = local_copy(run.style_image, folder, "style")
+            record = johnson.train_files(
+                style, data, output, config, style_name=run.name, resume=resume, on_progress=writer
             )
-            return
-        style_model = _style_model_from_run(run, output, record.to_dict())
-        if not _finish(run.pk, TrainingRun.State.SUCCEEDED, style_model=style_model, checkpoint_step=0):
-            style_model_delete(style_model=style_model)
-            return
-        shutil.rmtree(folder, ignore_errors=True)
-    except StylecoreError as error:
-        logger.info("training run %s failed: %s", run.pk, error)
-        _finish(run.pk, TrainingRun.State.FAILED, str(error), checkpoint_step=_checkpoint_step(checkpoint))
-    except Exception:
-        logger.exception("training run %s: unexpected error", run.pk)
-        _finish(
-            run.pk,
-            TrainingRun.State.FAILED,
-            studio_services.UNEXPECTED_ERROR_MESSAGE,
-            checkpoint_step=_checkpoint_step(checkpoint),
+        else:
+            style_data = folder / "styles"
+            if run.style_image:
+                style_data.mkdir(exist_ok=True)
+                local_copy(run.style_image, style_data, "style")
+            else:
+                style_data = data  # no style image: the decoder learns from the photos alone
+            record = chen.train_files(data, style_data, output, config, resume=resume, on_progress=writer)
+    if record.stopped:
+        step = _checkpoint_step(kept)
+        output.unlink(missing_ok=True)
+        message = (
+            f"Cancelled at step {record.steps_done}; resuming continues from step {step}." if step else "Cancelled."
         )
+        runs.run_finish(TrainingRun, run.pk, TrainingRun.State.CANCELLED, message, checkpoint_step=step)
+        return
+    style_model = _style_model_from_run(run, output, record.to_dict())
+    if not runs.run_finish(
+        TrainingRun, run.pk, TrainingRun.State.SUCCEEDED, style_model=style_model, checkpoint_step=0
+    ):
+        style_model_delete(style_model=style_model)
+        return
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def _style_model_from_run(run: TrainingRun, output: Path, record: dict) -> StyleModel:
@@ -468,16 +436,13 @@ def _style_model_from_run(run: TrainingRun, output: Path, record: dict) -> Style
         created_by=run.created_by,
         description=f"Trained here (run {run.pk}, {record.get('steps_done')} steps).",
     )
-    try:
+    with files_kept_only_if_saved(model, "file", "style_image"):
         with output.open("rb") as data:
             model.file.save("model.safetensors", File(data), save=False)
         if run.style_image:
             with run.style_image.open("rb") as data:
                 model.style_image.save(f"style{PurePosixPath(run.style_image.name).suffix}", File(data), save=False)
         model.save()
-    except BaseException:
-        _delete_stored(model.file, model.style_image)
-        raise
     _make_preview_or_log(model)
     return model
 
@@ -488,40 +453,49 @@ def _style_model_from_run(run: TrainingRun, output: Path, record: dict) -> Style
 def jobs_compare_create(
     *,
     owner: User,
-    content: Upload | None,
-    style: Upload | None,
+    content: Upload | int | None,
+    style: Upload | int | None,
     algorithms: Sequence[str],
     options: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> CompareGroup:
-    """One job per algorithm for the same photo and style, all or none (studio's job_create each).
+    """One job per algorithm for the same photo and style, all or none (studio's job_create judges each).
 
-    Errors are keyed "<algorithm>-<field>" (the option forms' prefixes) or "algorithms"/"content"/"style".
+    Errors keep job_create's keys for the shared inputs ("content", "styles") and put each
+    algorithm's option errors under "<algorithm>.<option>".
     """
     chosen = list(dict.fromkeys(algorithms))
+    comparable = {entry.name: entry for entry in studio_algorithms.comparable()}
     if not chosen:
         raise ValidationError({"algorithms": "Choose at least one algorithm."})
-    if any(name not in COMPARE_ALGORITHMS for name in chosen):
-        raise ValidationError({"algorithms": f"Compare runs only {', '.join(COMPARE_ALGORITHMS)}."})
+    if any(name not in comparable for name in chosen):
+        raise ValidationError({"algorithms": f"Compare runs only {', '.join(comparable)}."})
     errors: dict[str, list[str]] = {}
     with transaction.atomic():
-        group = CompareGroup.objects.create(owner=owner, content=content, style=style)
+        group = CompareGroup.objects.create(owner=owner)
         for name in chosen:
-            needs_style = studio_algorithms.get_algorithm(name).max_styles > 0
+            takes_style = comparable[name].style_limits[1] > 0
             try:
                 job = studio_services.job_create(
                     owner=owner,
                     algorithm=name,
                     content=content,
-                    styles=[(style, 1.0)] if needs_style and style is not None else [],
+                    styles=[(style, 1.0)] if takes_style and style is not None else [],
                     options=(options or {}).get(name, {}),
                 )
             except ValidationError as error:
-                for field, messages in error.message_dict.items():
-                    key = {"content": "content", "styles": "style"}.get(field, f"{name}-{field}")
-                    known = errors.setdefault(key, [])
+                for key, messages in messages_by_key(error).items():
+                    shared = key.split(".")[0] in ("content", "styles")
+                    known = errors.setdefault(key if shared else f"{name}.{key.removeprefix('options.')}", [])
                     known.extend(m for m in messages if m not in known)
                 continue
             group.jobs.add(job)
         if errors:  # raised inside the block: no group, no jobs, and their queued enqueues are dropped
             raise ValidationError(errors)
+        group.content, group.style = group.jobs.first().content, _first_style(group)
+        group.save(update_fields=["content", "style"])
     return group
+
+
+def _first_style(group: CompareGroup) -> Upload | None:
+    job_style = JobStyle.objects.filter(job__in=group.jobs.all()).select_related("upload").first()
+    return job_style.upload if job_style else None

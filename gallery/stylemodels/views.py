@@ -9,10 +9,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
+from gallery.core.errors import show_errors
 from gallery.core.http import file_response
 from gallery.studio import algorithms
 from gallery.studio import selectors as studio_selectors
-from gallery.studio import services as studio_services
 from gallery.studio.forms import option_forms
 
 from . import selectors, services
@@ -38,10 +38,11 @@ def compare_create(request: HttpRequest) -> HttpResponse:
     form = CompareForm(data, owner=request.user, initial={"content": request.GET.get("content")})
     chosen = form.data.getlist("algorithms") if data is not None else form.fields["algorithms"].initial
     # only the chosen algorithms' options are read (and can show errors)
+    comparable = {entry.name for entry in algorithms.comparable()}
     options = {
         name: f if name in chosen else algorithms.REGISTRY[name].options_form(prefix=name)
         for name, f in option_forms(data).items()
-        if name in services.COMPARE_ALGORITHMS
+        if name in comparable
     }
     if data is not None and form.is_valid():
         chosen = form.cleaned_data["algorithms"]
@@ -55,13 +56,8 @@ def compare_create(request: HttpRequest) -> HttpResponse:
                     options={name: options[name].cleaned_data for name in chosen},
                 )
             except ValidationError as error:
-                for key, errors in error.message_dict.items():
-                    name, _, field = key.partition("-")
-                    target = options.get(name)
-                    if target is not None and field in target.fields:
-                        target.add_error(field, errors)
-                    else:
-                        form.add_error(key if key in form.fields else None, errors)
+                prefixes = {f"{name}.": options[name] for name in chosen}
+                show_errors(error, form, prefixes=prefixes, aliases={"styles": "style"})
             else:
                 messages.success(request, f"{len(chosen)} jobs are queued.")
                 return redirect(group)
@@ -79,7 +75,6 @@ def compare_detail(request: HttpRequest, pk: int) -> HttpResponse:
     group = selectors.compare_group_of(request.user, pk)
     rows = []
     for job in group.jobs.select_related("result").order_by("id"):
-        job = studio_services.job_fail_if_stale(job)
         entry = algorithms.REGISTRY.get(job.algorithm)
         rows.append(
             {

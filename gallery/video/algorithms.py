@@ -1,8 +1,10 @@
-"""The "video" entry of the studio's algorithm registry: a Johnson model or Chen (with one style
-upload) over every frame of an uploaded video, through stylecore.video.run_files.
+"""The "video" entry of the studio's algorithm registry (registered by this app's ready()): a
+Johnson model or Chen (with one style upload) over every frame of an uploaded video, through
+stylecore.video.run_files.
 
-The video's id travels in the job's options; the worker copies it (and the model files) to its
-scratch folder, and stores the MP4 as a Result with a VideoResult (services.video_result_create).
+The video's id travels in the job's options and is judged by `_check_video` when job_create
+runs; the worker copies it (and the model files) to its scratch folder, and stores the MP4 as a
+Result with a VideoResult (services.video_result_create).
 """
 
 from __future__ import annotations
@@ -13,18 +15,19 @@ from pathlib import Path
 from typing import Any
 
 from django import forms
-from django.conf import settings
 
 from gallery.core.files import local_copy
-from gallery.studio.algorithms import Algorithm, RunInputs, register
+from gallery.core.users import User
+from gallery.studio.algorithms import Algorithm, RunInputs, preview_every
 from gallery.studio.models import Job
-from gallery.stylemodels.algorithms import NO_JOHNSON_MODEL, StyleModelChoiceField, _enabled_model
+from gallery.stylemodels.algorithms import NO_JOHNSON_MODEL, StyleModelChoiceField, enabled_model
 from gallery.stylemodels.models import Kind, StyleModel
 from stylecore import video
 from stylecore.errors import OptionError, StylecoreError
 from stylecore.progress import ProgressCallback
 from stylecore.record import RunRecord
 
+from . import selectors
 from .models import Video
 from .services import video_result_create
 
@@ -69,20 +72,34 @@ def _build(options: Mapping[str, Any], style_weights: Sequence[float]) -> VideoR
         raise OptionError("styles", "A Johnson model brings its own style: choose no style image.")
     return VideoRun(
         video_id=options["video"],
-        model=_enabled_model(model_id, Kind.JOHNSON, "model") if model_id is not None else None,
-        decoder=_enabled_model(decoder_id, Kind.CHEN_DECODER, "decoder") if decoder_id is not None else None,
+        model=enabled_model(model_id, Kind.JOHNSON, "model") if model_id is not None else None,
+        decoder=enabled_model(decoder_id, Kind.CHEN_DECODER, "decoder") if decoder_id is not None else None,
         config=video.VideoConfig(
             height=options.get("height"),
             start=options.get("start") or 0.0,
             end=options.get("end"),
             stable=bool(options.get("stable")),
-            preview_every=settings.STUDIO["PREVIEW_EVERY"],
+            preview_every=preview_every(),
         ),
     )
 
 
+def _check_video(owner: User, options: Mapping[str, Any]) -> dict[str, str]:
+    """The job's input is one of the owner's videos (a missing one and someone else's read alike)."""
+    if not selectors.videos_of(owner).filter(pk=_video_id(options)).exists():
+        return {"video": "No such video: choose one of your videos."}
+    return {}
+
+
+def _video_id(options: Mapping[str, Any]) -> int | None:
+    try:
+        return int(options.get("video"))
+    except (TypeError, ValueError):
+        return None
+
+
 def _prepare(job: Job, folder: Path) -> RunInputs:
-    source = Video.objects.filter(pk=job.options.get("video"), owner_id=job.owner_id).first()
+    source = Video.objects.filter(pk=job.options.get("video")).first()
     if source is None:
         raise StylecoreError("The video this job needs was deleted before it ran.")
     styles = [local_copy(s.upload.image, folder, f"style-{i}") for i, s in enumerate(job.job_styles.all())]
@@ -101,19 +118,18 @@ def _run(job: VideoRun, inputs: RunInputs, on_progress: ProgressCallback) -> Run
     return record
 
 
-register(
-    Algorithm(
-        name="video",
-        label="Video (Johnson or Chen, frame by frame)",
-        description="Stylizes every frame of an uploaded video; the sound is kept.",
-        options_form=VideoOptionsForm,
-        build_config=_build,
-        run=_run,
-        min_styles=0,
-        max_styles=1,
-        output_suffix=".mp4",
-        prepare_inputs=_prepare,
-        store_output=video_result_create,
-        offered=False,
-    )
+VIDEO = Algorithm(
+    name="video",
+    label="Video (Johnson or Chen, frame by frame)",
+    description="Stylizes every frame of an uploaded video; the sound is kept.",
+    options_form=VideoOptionsForm,
+    build_config=_build,
+    run=_run,
+    min_styles=0,
+    max_styles=1,
+    output_suffix=".mp4",
+    offered=False,
+    check_input=_check_video,
+    prepare_inputs=_prepare,
+    store_output=video_result_create,
 )

@@ -7,4 +7,8 @@ class VideoConfig(AppConfig):
     verbose_name = "Video and webcam"
 
     def ready(self) -> None:
-        from . import algorithms  # noqa: F401  registers "video" in the studio's registry
+        from gallery.studio.algorithms import register
+
+        from .algorithms import VIDEO
+
+        register(VIDEO)

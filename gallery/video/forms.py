@@ -4,8 +4,8 @@ from typing import Any
 
 from django import forms
 
+from gallery.core.users import User
 from gallery.studio.models import Upload
-from gallery.studio.permissions import User
 
 from .algorithms import VideoOptionsForm
 

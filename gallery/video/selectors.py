@@ -6,8 +6,8 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from gallery.core.users import User
 from gallery.studio import selectors as studio
-from gallery.studio.permissions import User
 
 from .models import Video, VideoResult
 

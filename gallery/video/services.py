@@ -17,11 +17,12 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, UnidentifiedImageError
 
-from gallery.core.files import delete_files_on_commit, studio_setting
+from gallery.core.conf import studio_setting
+from gallery.core.files import delete_files_on_commit, files_kept_only_if_saved, title_from_filename
+from gallery.core.images import jpeg_file
+from gallery.core.users import User, require_owner
 from gallery.studio import services as studio
-from gallery.studio.imaging import jpeg_file
 from gallery.studio.models import Job, Result, Upload
-from gallery.studio.permissions import User, require_owner
 from stylecore.images import save_image
 from stylecore.record import RunRecord
 from stylecore.video import VideoError, first_frame, inspect_video
@@ -65,7 +66,7 @@ def video_create(*, owner: User, file: UploadedFile, title: str | None = None) -
         raise ValidationError({"file": str(error)}) from None
     video = Video(
         owner=owner,
-        title=(title or "").strip()[:200] or studio.title_from_filename(file.name),
+        title=(title or "").strip()[:200] or title_from_filename(file.name),
         container=info.container,
         width=info.width,
         height=info.height,
@@ -76,17 +77,11 @@ def video_create(*, owner: User, file: UploadedFile, title: str | None = None) -
         audio_codec=info.audio_codec or "",
         size_bytes=file.size or 0,
     )
-    try:
+    with files_kept_only_if_saved(video, "file", "poster"):
         file.seek(0)
         video.file.save(f"video.{_extension(info.container, file.name)}", File(file), save=False)
         video.poster.save("poster.jpg", jpeg_file(poster, max_side=studio_setting("THUMBNAIL_SIZE")), save=False)
-        with transaction.atomic():
-            video.save()
-    except BaseException:
-        for stored in (video.file, video.poster):
-            if stored.name:
-                stored.storage.delete(stored.name)
-        raise
+        video.save()
     return video
 
 
@@ -99,17 +94,16 @@ def video_delete(*, video: Video, by: User) -> None:
 
 
 def video_job_create(
-    *, owner: User, video: Video, style: Upload | None = None, options: Mapping[str, Any] | None = None
+    *, owner: User, video: Video | int, style: Upload | int | None = None, options: Mapping[str, Any] | None = None
 ) -> Job:
-    """A studio job (algorithm "video") for one of the owner's videos; Chen takes one style upload."""
-    if video.owner_id != owner.pk:
-        raise ValidationError({"video": "Choose one of your own videos."})
+    """A studio job (algorithm "video") for one of the owner's videos; Chen takes one style upload.
+    job_create judges it all (the video through the registry entry's check_input)."""
     return studio.job_create(
         owner=owner,
         algorithm="video",
         content=None,
         styles=[(style, 1.0)] if style is not None else [],
-        options={**(options or {}), "video": video.pk},
+        options={**(options or {}), "video": video.pk if isinstance(video, Video) else video},
         listed_only=False,
     )
 
@@ -119,20 +113,13 @@ def video_result_create(*, job: Job, output: Path, record: RunRecord) -> Result:
     poster = output.with_suffix(".png")
     save_image(first_frame(output), poster, record=record)
     video = Video.objects.filter(pk=job.options.get("video")).first()
-    result = studio.result_create(job=job, output=poster, record=record)
+    result = studio.result_create(job=job, output=poster, record=record, title=video.title if video else None)
     stored = VideoResult(result=result, source=video, frames=record.steps_done, fps=record.params.get("fps", ""))
     stored.has_audio = record.params.get("audio", "none") != "none"
-    try:
+    with files_kept_only_if_saved(stored, "file"):
         with output.open("rb") as data:
             stored.file.save("video.mp4", File(data), save=False)
         stored.save()
-        if video is not None:
-            result.title = video.title[:200]
-            result.save(update_fields=["title"])
-    except BaseException:
-        if stored.file.name:
-            stored.file.storage.delete(stored.file.name)
-        raise
     return result
 
 
@@ -155,7 +142,4 @@ def capture_create(*, owner: User, jpeg: bytes, record: RunRecord, title: str) -
             started_at=now,
             finished_at=now,
         )
-        result = studio.result_create(job=job, output=output, record=record)
-        result.title = title[:200]
-        result.save(update_fields=["title"])
-    return result
+        return studio.result_create(job=job, output=output, record=record, title=title)

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from gallery.core.errors import show_errors
 from gallery.core.http import visible_or_login
 from gallery.stylemodels.models import Kind
 from gallery.stylemodels.selectors import style_models_enabled
@@ -33,9 +34,7 @@ def video_create(request: HttpRequest) -> HttpResponse:
                 owner=request.user, file=form.cleaned_data["file"], title=form.cleaned_data["title"]
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                for message in errors:
-                    form.add_error(field if field in form.fields else None, message)
+            show_errors(error, form)
         else:
             messages.success(request, "Video uploaded.")
             return redirect(video)
@@ -54,9 +53,7 @@ def video_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 owner=request.user, video=video, style=form.cleaned_data["style"], options=options
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                for message in errors:
-                    form.add_error(field if field in form.fields else None, message)
+            show_errors(error, form, prefixes={"options.": form}, aliases={"styles": "style"})
         else:
             messages.success(request, "Your video job is queued.")
             return redirect(job)

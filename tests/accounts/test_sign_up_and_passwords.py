@@ -66,7 +66,7 @@ def test_resetting_a_forgotten_password_by_email(owner, client: Client):  # noqa
 
 
 @pytest.mark.parametrize(
-    "name", ["accounts:login", "accounts:signup", "accounts:password_reset", "core:home", "studio:gallery"]
+    "name", ["accounts:login", "accounts:signup", "accounts:password_reset", "studio:home", "studio:gallery"]
 )
 def test_public_pages_open_for_anonymous_visitors(name: str, client: Client):
     assert client.get(reverse(name)).status_code == 200

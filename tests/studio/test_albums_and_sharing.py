@@ -72,6 +72,6 @@ def test_my_results_is_paginated_and_marks_random_weight_results(owner, owner_cl
 
 
 def test_every_page_shows_the_banner_while_the_vgg_weights_are_random(client: Client, monkeypatch):  # noqa: ANN001
-    assert "Random VGG weights" in client.get(reverse("core:home")).content.decode()
+    assert "Random VGG weights" in client.get(reverse("studio:home")).content.decode()
     monkeypatch.setenv("STYLECORE_VGG_WEIGHTS", "torchvision")
-    assert "Random VGG weights" not in client.get(reverse("core:home")).content.decode()
+    assert "Random VGG weights" not in client.get(reverse("studio:home")).content.decode()

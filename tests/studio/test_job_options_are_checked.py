@@ -66,7 +66,7 @@ def test_the_service_gives_the_api_the_same_errors_keyed_by_option(options, fiel
     content, style = images
     with pytest.raises(ValidationError) as error:
         job_create(owner=owner, algorithm="gatys", content=content, styles=[(style, 1.0)], options=options)
-    assert field in error.value.message_dict
+    assert f"options.{field}" in error.value.message_dict
     assert not Job.objects.exists()
 
 
@@ -74,7 +74,7 @@ def test_it_refuses_other_peoples_images_and_bad_blend_weights(owner, other_user
     theirs = upload_factory(other_user, kind="style")
     with pytest.raises(ValidationError) as error:
         job_create(owner=owner, algorithm="gatys", content=images[0], styles=[(theirs, 1.0)])
-    assert "styles" in error.value.message_dict
+    assert "styles.0.id" in error.value.message_dict
     with pytest.raises(ValidationError) as error:
         job_create(owner=owner, algorithm="gatys", content=images[0], styles=[(images[1], -2.0)])
     assert "positive" in error.value.message_dict["styles"][0]

@@ -10,9 +10,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from gallery.core import runs
+from gallery.core.runs import UNEXPECTED_ERROR_MESSAGE, WORKER_DIED_MESSAGE
 from gallery.studio import algorithms, services
 from gallery.studio.models import Job
-from gallery.studio.services import UNEXPECTED_ERROR_MESSAGE, WORKER_DIED_MESSAGE
+from gallery.stylemodels.models import TrainingRun
 from stylecore.errors import WeightsError
 
 pytestmark = pytest.mark.django_db
@@ -34,21 +36,37 @@ def make_running(job: Job, *, heartbeat_age: float) -> None:
     Job.objects.filter(pk=job.pk).update(state=Job.State.RUNNING, started_at=beat, heartbeat_at=beat)
 
 
-def test_reading_a_job_whose_heartbeat_stopped_marks_it_failed(job: Job, owner_client: Client, settings):  # noqa: ANN001
+def test_a_job_whose_heartbeat_stopped_reads_as_failed_without_the_read_writing(
+    job: Job,
+    owner_client: Client,
+    settings,  # noqa: ANN001
+):
     make_running(job, heartbeat_age=settings.STUDIO["STALE_AFTER"] + 5)
     progress = owner_client.get(reverse("studio:job_progress", args=[job.pk])).json()
     assert progress["state"] == "failed" and progress["finished"]
     assert progress["message"] == WORKER_DIED_MESSAGE
+    assert Job.objects.filter(pk=job.pk, state=Job.State.RUNNING).exists()  # only the sweep writes it
+
+
+def test_a_job_with_a_fresh_heartbeat_reads_as_running(job: Job, owner_client: Client):  # noqa: ANN001
+    make_running(job, heartbeat_age=1)
+    assert owner_client.get(reverse("studio:job_progress", args=[job.pk])).json()["state"] == "running"
 
 
 def test_the_sweep_fails_stale_jobs_and_leaves_live_ones_alone(job: Job, owner, upload_factory, settings):  # noqa: ANN001
     live = services.job_create(owner=owner, algorithm="denoise", content=upload_factory(owner))
     make_running(job, heartbeat_age=settings.STUDIO["STALE_AFTER"] + 5)
     make_running(live, heartbeat_age=1)
-    assert services.jobs_fail_stale() == 1
-    job.refresh_from_db()
-    live.refresh_from_db()
-    assert job.state == Job.State.FAILED and live.state == Job.State.RUNNING
+    assert runs.runs_fail_stale() == 1
+    assert Job.objects.filter(pk=job.pk, state=Job.State.FAILED, message=WORKER_DIED_MESSAGE).exists()
+    assert Job.objects.filter(pk=live.pk, state=Job.State.RUNNING).exists()
+
+
+def test_the_sweep_covers_training_runs_too(settings):  # noqa: ANN001
+    beat = timezone.now() - timedelta(seconds=settings.STUDIO["STALE_AFTER"] + 5)
+    run = TrainingRun.objects.create(name="Stale", state=TrainingRun.State.RUNNING, started_at=beat, heartbeat_at=beat)
+    assert runs.runs_fail_stale() == 1
+    assert TrainingRun.objects.filter(pk=run.pk, state=TrainingRun.State.FAILED).exists()
 
 
 def test_a_task_redelivered_after_its_worker_died_fails_the_job_instead_of_rerunning_it(job: Job):

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from gallery.core.runs import WORKER_DIED_MESSAGE
 from gallery.studio.models import Job
-from gallery.studio.services import WORKER_DIED_MESSAGE, job_create
+from gallery.studio.services import job_create
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(240)]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from gallery.studio import services as studio_services
 from gallery.stylemodels.algorithms import NO_DECODER
@@ -31,7 +31,7 @@ def test_a_disabled_model_is_refused_when_submitted_anyway(owner, upload_factory
     content = upload_factory(owner, kind="content")
     with pytest.raises(ValidationError) as error:
         studio_services.job_create(owner=owner, algorithm="johnson", content=content, options={"model": hidden.pk})
-    assert "model" in error.value.message_dict
+    assert "options.model" in error.value.message_dict
 
 
 def test_the_chen_options_say_clearly_when_no_decoder_is_enabled(
@@ -44,19 +44,21 @@ def test_the_chen_options_say_clearly_when_no_decoder_is_enabled(
 
 
 def test_the_api_lists_enabled_models_only(owner_client, style_model_factory):  # noqa: ANN001
-    try:
-        url = reverse("api:style_models")
-    except NoReverseMatch:
-        pytest.skip("the API has no style-models endpoint yet")
     shown = style_model_factory("johnson", name="Shown waves", enabled=True)
     hidden = style_model_factory("johnson", name="Hidden mosaic", enabled=False)
+    hidden_decoder = style_model_factory("chen-decoder", name="Hidden decoder", enabled=False)
 
-    response = owner_client.get(url)
+    response = owner_client.get(reverse("api:style_models"))
 
     assert response.status_code == 200, response.content[:500]
-    names = {item["name"] for item in response.json()["results"]}
-    assert shown.name in names and hidden.name not in names
-    assert owner_client.get(reverse("api:style_model", args=[hidden.slug])).status_code == 404
+    assert [item["name"] for item in response.json()["results"]] == [shown.name]
+    for kind in ("johnson", "chen-decoder"):
+        listed = owner_client.get(reverse("api:style_models"), {"kind": kind}).json()["results"]
+        assert {item["name"] for item in listed} <= {shown.name}
+    for model in (hidden, hidden_decoder):
+        assert owner_client.get(reverse("api:style_model", args=[model.slug])).status_code == 404
+        assert owner_client.get(reverse("api:style_model_preview", args=[model.slug])).status_code == 404
+    assert owner_client.get(reverse("api:style_model", args=[shown.slug])).status_code == 200
 
 
 def test_users_see_enabled_previews_but_not_disabled_ones(owner_client, style_model_factory):  # noqa: ANN001

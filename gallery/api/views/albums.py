@@ -9,9 +9,9 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from gallery.core.users import is_owner
 from gallery.studio import selectors, services
 from gallery.studio.models import Album, Visibility
-from gallery.studio.permissions import is_owner
 
 from ..errors import error_responses
 from .base import Api, ListApi, url

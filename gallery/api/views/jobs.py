@@ -4,23 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from gallery.studio import selectors, services
-from gallery.studio.models import Job, Upload
+from gallery.studio.models import Job
 
-from ..errors import django_to_drf, error_responses
+from ..errors import error_responses
 from .base import Api, FileApi, ListApi, id_field, throttle_scope, url
 
 TAGS = ["jobs"]
-# Keys of a job_create ValidationError that are not option names.
-REQUEST_FIELDS = {"algorithm", "content", "styles", "__all__"}
 
 
 class JobStyleSerializer(serializers.Serializer):
@@ -108,7 +104,9 @@ class JobStyleInputSerializer(serializers.Serializer):
 class JobCreateInputSerializer(serializers.Serializer):
     algorithm = serializers.CharField(help_text="gatys, denoise, ... (GET style-models/ for trained models).")
     content = id_field(help_text="One of your photos (an image of kind `content`).")
-    styles = serializers.ListField(child=JobStyleInputSerializer(), default=list, max_length=10)
+    styles = serializers.ListField(
+        child=JobStyleInputSerializer(), default=list, help_text="As many as the algorithm takes (Gatys: up to 3)."
+    )
     options = serializers.DictField(
         default=dict, help_text="The algorithm's options by name; left out = the default. Same ranges as the job page."
     )
@@ -123,49 +121,18 @@ class JobCreateApi(JobApiBase):
     )
     @throttle_scope("jobs")
     def post(self, request: Request) -> Response:
-        """Queue a job. Option errors come back under `options.<name>`."""
+        """Queue a job. Option errors come back under `options.<name>`, a style's under `styles.<index>.id`."""
         serializer = JobCreateInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        content, styles = self._inputs(request, data)
-        try:
-            job = services.job_create(
-                owner=request.user, algorithm=data["algorithm"], content=content, styles=styles, options=data["options"]
-            )
-        except DjangoValidationError as error:
-            raise _option_errors_under_options(error) from None
-        return Response(self.job_out(selectors.job_of(request.user, job.pk)), status=status.HTTP_201_CREATED)
-
-    @staticmethod
-    def _inputs(request: Request, data: dict[str, Any]) -> tuple[Upload, list[tuple[Upload, float]]]:
-        """Your images by id, through the selectors (someone else's id reads as missing)."""
-        errors: dict[str, Any] = {}
-        content = selectors.uploads_of(request.user, kind=Upload.Kind.CONTENT).filter(pk=data["content"]).first()
-        if content is None:
-            errors["content"] = ["No such photo: upload one with kind=content."]
-        style_uploads = selectors.uploads_of(request.user, kind=Upload.Kind.STYLE).in_bulk(
-            [s["id"] for s in data["styles"]]
+        job = services.job_create(  # the judge of the ids, the options and the limits
+            owner=request.user,
+            algorithm=data["algorithm"],
+            content=data["content"],
+            styles=[(style["id"], style["weight"]) for style in data["styles"]],
+            options=data["options"],
         )
-        styles = []
-        for index, style in enumerate(data["styles"]):
-            if style["id"] not in style_uploads:
-                errors[f"styles.{index}.id"] = ["No such style image: upload one with kind=style."]
-            else:
-                styles.append((style_uploads[style["id"]], style["weight"]))
-        if errors:
-            raise ValidationError(errors)
-        return content, styles
-
-
-def _option_errors_under_options(error: DjangoValidationError) -> ValidationError:
-    if not hasattr(error, "error_dict"):
-        return django_to_drf(error)
-    options = {k: v for k, v in error.error_dict.items() if k not in REQUEST_FIELDS}
-    others = {k: v for k, v in error.error_dict.items() if k in REQUEST_FIELDS}
-    detail = {**django_to_drf(DjangoValidationError(others)).detail} if others else {}
-    if options:
-        detail.update(django_to_drf(DjangoValidationError(options), prefix="options.").detail)
-    return ValidationError(detail)
+        return Response(self.job_out(selectors.job_of(request.user, job.pk)), status=status.HTTP_201_CREATED)
 
 
 class JobsApi(JobListApi, JobCreateApi):
@@ -178,7 +145,7 @@ class JobDetailApi(JobApiBase):
     )
     def get(self, request: Request, pk: int) -> Response:
         """A job with its live progress: poll it (about once a second) until `finished`."""
-        job = services.job_fail_if_stale(selectors.job_of(request.user, pk))
+        job = selectors.job_of(request.user, pk)
         response = Response(self.job_out(job))
         response["Cache-Control"] = "no-store"
         return response

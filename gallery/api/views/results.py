@@ -10,9 +10,9 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from gallery.core.users import is_owner
 from gallery.studio import selectors, services
 from gallery.studio.models import Result, Visibility
-from gallery.studio.permissions import is_owner
 
 from ..errors import error_responses
 from .base import Api, FileApi, ListApi, url

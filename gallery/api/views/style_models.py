@@ -8,6 +8,7 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from gallery.studio import algorithms
 from gallery.stylemodels import selectors
 from gallery.stylemodels.models import Kind, StyleModel
 
@@ -15,8 +16,6 @@ from ..errors import error_responses
 from .base import Api, FileApi, ListApi, url
 
 TAGS = ["style-models"]
-# Which job option takes a model of each kind: {"algorithm": ..., "options": {<option>: <model id>}}.
-JOB_OPTION = {Kind.JOHNSON: ("johnson", "model"), Kind.CHEN_DECODER: ("chen", "decoder")}
 
 
 class StyleModelOutputSerializer(serializers.Serializer):
@@ -31,10 +30,10 @@ class StyleModelOutputSerializer(serializers.Serializer):
     preview_url = serializers.SerializerMethodField(help_text="A sample photo in this style; null if none.")
 
     def get_algorithm(self, model: StyleModel) -> str:
-        return JOB_OPTION[model.kind][0]
+        return algorithms.for_model_kind(model.kind).name
 
     def get_option(self, model: StyleModel) -> str:
-        return JOB_OPTION[model.kind][1]
+        return algorithms.for_model_kind(model.kind).model_option
 
     def get_preview_url(self, model: StyleModel) -> str | None:
         return url(self.context["request"], "style_model_preview", model.slug) if model.preview else None

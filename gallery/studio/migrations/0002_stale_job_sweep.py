@@ -1,4 +1,4 @@
-"""A django-q2 schedule that fails jobs whose worker died (see services.jobs_fail_stale)."""
+"""A django-q2 schedule that fails jobs whose worker died (moved to gallery.core.tasks.sweep_stale_runs by 0003)."""
 
 from django.db import migrations
 
