@@ -6,9 +6,11 @@ right to it (see permissions.py), so nobody can probe another course.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
+from typing import TypeVar
 
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
@@ -27,6 +29,15 @@ from .permissions import (
     can_view_submission,
 )
 
+T = TypeVar("T")
+
+
+def _or_404(found: T | None, may_see: Callable[[T], bool], message: str) -> T:
+    """`found` if it exists and the viewer may see it; the same Http404 for both failures."""
+    if found is None or not may_see(found):
+        raise Http404(message)
+    return found
+
 
 def courses_of(user: User) -> QuerySet[Course]:
     """Courses the user teaches or studies in."""
@@ -38,16 +49,11 @@ def courses_of(user: User) -> QuerySet[Course]:
 
 def course_for(user: User, pk: int) -> Course:
     course = Course.objects.filter(pk=pk).select_related("owner").first()
-    if course is None or not can_view_course(user, course):
-        raise Http404("No such course.")
-    return course
+    return _or_404(course, partial(can_view_course, user), "No such course.")
 
 
 def course_for_teacher(user: User, pk: int) -> Course:
-    course = course_for(user, pk)
-    if not can_teach(user, course):
-        raise Http404("No such course.")
-    return course
+    return _or_404(course_for(user, pk), partial(can_teach, user), "No such course.")
 
 
 def students_of(course: Course) -> QuerySet:
@@ -68,24 +74,19 @@ def assignment_for(user: User, pk: int) -> Assignment:
     assignment = (
         Assignment.objects.filter(pk=pk).select_related("course", "course__owner").prefetch_related("styles").first()
     )
-    if assignment is None or not can_view_assignment(user, assignment):
-        raise Http404("No such assignment.")
-    return assignment
+    return _or_404(assignment, partial(can_view_assignment, user), "No such assignment.")
 
 
 def assignment_for_teacher(user: User, pk: int) -> Assignment:
-    assignment = assignment_for(user, pk)
-    if not can_teach(user, assignment.course):
-        raise Http404("No such assignment.")
-    return assignment
+    return _or_404(
+        assignment_for(user, pk), lambda assignment: can_teach(user, assignment.course), "No such assignment."
+    )
 
 
 def provided_style_for(user: User, assignment: Assignment, upload_pk: int) -> Upload:
     """A style image the teacher provided, for whoever may see the assignment."""
     upload = assignment.styles.filter(pk=upload_pk).first()
-    if upload is None or not can_view_assignment(user, assignment):
-        raise Http404("No such image.")
-    return upload
+    return _or_404(upload, lambda _: can_view_assignment(user, assignment), "No such image.")
 
 
 def style_uploads_for_assignment(user: User, assignment: Assignment | None = None) -> QuerySet[Upload]:
@@ -124,16 +125,15 @@ def latest_submissions(assignment: Assignment) -> QuerySet[Submission]:
 
 def submission_for(user: User, pk: int) -> Submission:
     submission = _with_results(Submission.objects.filter(pk=pk)).first()
-    if submission is None or not can_view_submission(user, submission):
-        raise Http404("No such submission.")
-    return submission
+    return _or_404(submission, partial(can_view_submission, user), "No such submission.")
 
 
 def submission_for_teacher(user: User, pk: int) -> Submission:
-    submission = submission_for(user, pk)
-    if not can_teach(user, submission.assignment.course):
-        raise Http404("No such submission.")
-    return submission
+    return _or_404(
+        submission_for(user, pk),
+        lambda submission: can_teach(user, submission.assignment.course),
+        "No such submission.",
+    )
 
 
 def is_latest(submission: Submission) -> bool:
@@ -163,9 +163,11 @@ def gallery_submissions(user: User, course: Course) -> QuerySet[Submission]:
 def submission_result_for(user: User, submission_pk: int, token: str) -> Result:
     """A result inside a submission, for its student, the course's teachers, or - when the
     teacher shows it in the class gallery - the class. Private results stay private elsewhere."""
-    submission = _with_results(Submission.objects.filter(pk=submission_pk)).first()
-    if submission is None or not (can_view_submission(user, submission) or can_view_in_gallery(user, submission)):
-        raise Http404("No such result.")
+    submission = _or_404(
+        _with_results(Submission.objects.filter(pk=submission_pk)).first(),
+        lambda submission: can_view_submission(user, submission) or can_view_in_gallery(user, submission),
+        "No such result.",
+    )
     result = (
         submission.results.filter(share_token=token)
         .select_related("job", "job__content")

@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from gallery.core.users import User
@@ -31,10 +31,20 @@ from .permissions import can_hand_in, can_teach, is_student, is_teacher
 MAX_RESULTS_PER_SUBMISSION = 6
 MAX_PROVIDED_STYLES = 3  # what the job form can take at once
 
+ModelT = TypeVar("ModelT", bound=models.Model)
+
 
 def _require_teacher(user: User, course: Course) -> None:
     if not can_teach(user, course):
         raise PermissionDenied("Only the course's teachers can do this.")
+
+
+def _save_fields(instance: ModelT, **values: Any) -> ModelT:
+    """Set these fields and write only them (a concurrent edit of the other fields survives)."""
+    for name, value in values.items():
+        setattr(instance, name, value)
+    instance.save(update_fields=list(values))
+    return instance
 
 
 # --- Courses ---------------------------------------------------------------------------------
@@ -50,17 +60,13 @@ def course_update(*, course: Course, by: User, title: str, term: str = "", descr
     _require_teacher(by, course)
     if not title.strip():
         raise ValidationError({"title": "Give the course a title."})
-    course.title, course.term, course.description = title.strip(), term.strip(), description
-    course.save(update_fields=["title", "term", "description"])
-    return course
+    return _save_fields(course, title=title.strip(), term=term.strip(), description=description)
 
 
 def course_set_archived(*, course: Course, by: User, archived: bool) -> Course:
     """Archived courses stay readable but take no new students or submissions."""
     _require_teacher(by, course)
-    course.archived = archived
-    course.save(update_fields=["archived"])
-    return course
+    return _save_fields(course, archived=archived)
 
 
 def join_code_regenerate(*, course: Course, by: User) -> Course:
@@ -80,9 +86,7 @@ def join_code_regenerate(*, course: Course, by: User) -> Course:
 
 def join_code_set_enabled(*, course: Course, by: User, enabled: bool) -> Course:
     _require_teacher(by, course)
-    course.join_enabled = enabled
-    course.save(update_fields=["join_enabled"])
-    return course
+    return _save_fields(course, join_enabled=enabled)
 
 
 def normalise_code(code: str) -> str:
@@ -177,31 +181,20 @@ def assignment_create(
     max_points: int = 10,
     published: bool = False,
 ) -> Assignment:
-    _require_teacher(by, course)
-    _validate_assignment(
-        course=course,
+    # A new row goes through assignment_update, so setting and editing check the same rules.
+    return assignment_update(
+        assignment=Assignment(course=course),
+        by=by,
+        title=title,
+        instructions=instructions,
         algorithm=algorithm,
         styles=styles,
         opens_at=opens_at,
         due_at=due_at,
         late_policy=late_policy,
         max_points=max_points,
-        allowed_styles=selectors.style_uploads_for_assignment(by),
+        published=published,
     )
-    with transaction.atomic():
-        assignment = Assignment.objects.create(
-            course=course,
-            title=title.strip(),
-            instructions=instructions,
-            algorithm=algorithm,
-            opens_at=opens_at,
-            due_at=due_at,
-            late_policy=late_policy,
-            max_points=max_points,
-            published=published,
-        )
-        assignment.styles.set(styles)
-    return assignment
 
 
 def assignment_update(
@@ -209,15 +202,16 @@ def assignment_update(
     assignment: Assignment,
     by: User,
     title: str,
-    instructions: str = "",
-    algorithm: str = "",
-    styles: Sequence[Upload] = (),
+    instructions: str,
+    algorithm: str,
+    styles: Sequence[Upload],
     opens_at: datetime,
     due_at: datetime,
     late_policy: str,
     max_points: int,
     published: bool,
 ) -> Assignment:
+    """Replace every field the teacher sets (an unsaved assignment is created)."""
     course = assignment.course
     _require_teacher(by, course)
     _validate_assignment(
@@ -230,18 +224,10 @@ def assignment_update(
         max_points=max_points,
         allowed_styles=selectors.style_uploads_for_assignment(by, assignment),
     )
+    assignment.title, assignment.instructions, assignment.algorithm = title.strip(), instructions, algorithm
+    assignment.opens_at, assignment.due_at, assignment.late_policy = opens_at, due_at, late_policy
+    assignment.max_points, assignment.published = max_points, published
     with transaction.atomic():
-        for name, value in dict(
-            title=title.strip(),
-            instructions=instructions,
-            algorithm=algorithm,
-            opens_at=opens_at,
-            due_at=due_at,
-            late_policy=late_policy,
-            max_points=max_points,
-            published=published,
-        ).items():
-            setattr(assignment, name, value)
         assignment.save()
         assignment.styles.set(styles)
     return assignment
@@ -250,9 +236,7 @@ def assignment_update(
 def grades_release(*, assignment: Assignment, by: User, released: bool = True) -> Assignment:
     """Students see their grade and feedback only after this."""
     _require_teacher(by, assignment.course)
-    assignment.grades_released = released
-    assignment.save(update_fields=["grades_released"])
-    return assignment
+    return _save_fields(assignment, grades_released=released)
 
 
 def provided_styles_copy(*, assignment: Assignment, student: User) -> list[Upload]:
@@ -364,6 +348,4 @@ def grade_set(*, submission: Submission, by: User, points: Any, feedback: str = 
 def submission_set_shown(*, submission: Submission, by: User, shown: bool) -> Submission:
     """Show (or hide) a submission in the class gallery."""
     _require_teacher(by, submission.assignment.course)
-    submission.shown_in_gallery = shown
-    submission.save(update_fields=["shown_in_gallery"])
-    return submission
+    return _save_fields(submission, shown_in_gallery=shown)

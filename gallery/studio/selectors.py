@@ -6,7 +6,7 @@ so other people cannot tell the two apart.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
@@ -17,6 +17,8 @@ from gallery.core.users import User, is_owner
 
 from .models import Album, Job, JobStyle, Result, Upload, Visibility
 from .permissions import can_view
+
+T = TypeVar("T", Result, Album)
 
 
 def uploads_of(user: User, *, kind: str | None = None) -> QuerySet[Upload]:
@@ -93,16 +95,11 @@ def result_for_viewer(user: User, token: str) -> Result:
         .prefetch_related(Prefetch("job__job_styles", queryset=JobStyle.objects.select_related("upload")))
         .first()
     )
-    if result is None or not can_view(user, result):
-        raise Http404("No such result.")
-    return result
+    return _visible(user, result, "result")
 
 
 def result_for_owner(user: User, token: str) -> Result:
-    result = result_for_viewer(user, token)
-    if not is_owner(user, result):
-        raise Http404("No such result.")
-    return result
+    return _owned(user, result_for_viewer(user, token), "result")
 
 
 def albums_of(user: User) -> QuerySet[Album]:
@@ -110,17 +107,23 @@ def albums_of(user: User) -> QuerySet[Album]:
 
 
 def album_for_viewer(user: User, token: str) -> Album:
-    album = Album.objects.filter(share_token=token).select_related("owner").first()
-    if album is None or not can_view(user, album):
-        raise Http404("No such album.")
-    return album
+    return _visible(user, Album.objects.filter(share_token=token).select_related("owner").first(), "album")
 
 
 def album_for_owner(user: User, token: str) -> Album:
-    album = album_for_viewer(user, token)
-    if not is_owner(user, album):
-        raise Http404("No such album.")
-    return album
+    return _owned(user, album_for_viewer(user, token), "album")
+
+
+def _visible(user: User, shared: T | None, what: str) -> T:
+    if shared is None or not can_view(user, shared):
+        raise Http404(f"No such {what}.")
+    return shared
+
+
+def _owned(user: User, shared: T, what: str) -> T:
+    if not is_owner(user, shared):
+        raise Http404(f"No such {what}.")
+    return shared
 
 
 def album_results_for_viewer(user: User, album: Album) -> QuerySet[Result]:

@@ -44,18 +44,31 @@ class StyleModelChoiceField(forms.ModelChoiceField):
         return model.pk if model is not None else None
 
 
-class _ModelFormMixin:
-    """Says plainly when no model of the kind is enabled, instead of an empty drop-down."""
-
-    model_field = "model"
+class ModelOptionsForm(forms.Form):
+    """Options of an entry that runs a StyleModel: says plainly when no model of a kind is
+    enabled, instead of showing an empty drop-down."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields[self.model_field]
-        if not field.queryset.exists():
-            field.help_text = field.missing
-            field.empty_label = "(none enabled)"
-            field.error_messages = {**field.error_messages, "required": field.missing}
+        for field in self.fields.values():
+            if isinstance(field, StyleModelChoiceField) and not field.queryset.exists():
+                field.help_text = field.missing
+                field.empty_label = "(none enabled)"
+                field.error_messages = {**field.error_messages, "required": field.missing}
+
+
+def result_size_field() -> forms.IntegerField:
+    return forms.IntegerField(
+        required=False, help_text="Longer side of the result; leave empty to keep the photo's size."
+    )
+
+
+@dataclass(frozen=True)
+class ModelRun:
+    """A job's trained network, looked up again in the worker, and its stylecore config."""
+
+    model: StyleModel
+    config: Any
 
 
 def enabled_model(pk: Any, kind: str, field: str) -> StyleModel:
@@ -68,29 +81,21 @@ def enabled_model(pk: Any, kind: str, field: str) -> StyleModel:
 # --- Johnson -----------------------------------------------------------------------------------
 
 
-class JohnsonOptionsForm(_ModelFormMixin, forms.Form):
+class JohnsonOptionsForm(ModelOptionsForm):
     model = StyleModelChoiceField(
         Kind.JOHNSON, missing=NO_JOHNSON_MODEL, label="Style model", empty_label="Choose a style"
     )
-    size = forms.IntegerField(
-        required=False, help_text="Longer side of the result; leave empty to keep the photo's size."
-    )
+    size = result_size_field()
 
 
-@dataclass(frozen=True)
-class JohnsonJob:
-    model: StyleModel
-    config: johnson.JohnsonConfig
-
-
-def _johnson_config(options: Mapping[str, Any], style_weights: Sequence[float]) -> JohnsonJob:
-    return JohnsonJob(
+def _johnson_config(options: Mapping[str, Any], style_weights: Sequence[float]) -> ModelRun:
+    return ModelRun(
         model=enabled_model(options.get("model"), Kind.JOHNSON, "model"),
         config=johnson.JohnsonConfig(size=options.get("size")),
     )
 
 
-def _johnson_run(job: JohnsonJob, inputs: RunInputs, on_progress: ProgressCallback) -> RunRecord:
+def _johnson_run(job: ModelRun, inputs: RunInputs, on_progress: ProgressCallback) -> RunRecord:
     model = local_copy(job.model.file, Path(inputs.output).parent, "model")
     record = johnson.run_files(model, inputs.content, inputs.output, size=job.config.size, on_progress=on_progress)
     record.params["model"] = job.model.name  # the model's name, not the scratch copy's
@@ -117,41 +122,31 @@ JOHNSON = Algorithm(
 _CHEN = chen.ChenConfig()
 
 
-class ChenOptionsForm(_ModelFormMixin, forms.Form):
-    model_field = "decoder"
-
+class ChenOptionsForm(ModelOptionsForm):
     decoder = StyleModelChoiceField(Kind.CHEN_DECODER, missing=NO_DECODER, label="Decoder", empty_label=None)
     patch = forms.IntegerField(
         initial=_CHEN.patch, help_text="Style patch side (feature pixels): larger copies bigger motifs."
     )
     stride = forms.IntegerField(initial=_CHEN.stride, help_text="Patch step; at most the patch size.")
     style_size = forms.IntegerField(initial=_CHEN.style_size, help_text="Longer side the style image is scaled to.")
-    size = forms.IntegerField(
-        required=False, help_text="Longer side of the result; leave empty to keep the photo's size."
-    )
+    size = result_size_field()
 
 
-@dataclass(frozen=True)
-class ChenJob:
-    decoder: StyleModel
-    config: chen.ChenConfig
-
-
-def _chen_config(options: Mapping[str, Any], style_weights: Sequence[float]) -> ChenJob:
-    return ChenJob(
-        decoder=enabled_model(options.get("decoder"), Kind.CHEN_DECODER, "decoder"),
+def _chen_config(options: Mapping[str, Any], style_weights: Sequence[float]) -> ModelRun:
+    return ModelRun(
+        model=enabled_model(options.get("decoder"), Kind.CHEN_DECODER, "decoder"),
         config=chen.ChenConfig(
             patch=options["patch"], stride=options["stride"], style_size=options["style_size"], size=options.get("size")
         ),
     )
 
 
-def _chen_run(job: ChenJob, inputs: RunInputs, on_progress: ProgressCallback) -> RunRecord:
-    decoder = local_copy(job.decoder.file, Path(inputs.output).parent, "decoder")
+def _chen_run(job: ModelRun, inputs: RunInputs, on_progress: ProgressCallback) -> RunRecord:
+    decoder = local_copy(job.model.file, Path(inputs.output).parent, "decoder")
     record = chen.run_files(
         inputs.content, inputs.styles[0], inputs.output, job.config, decoder=decoder, on_progress=on_progress
     )
-    record.params["decoder"] = job.decoder.name
+    record.params["decoder"] = job.model.name
     return record
 
 
