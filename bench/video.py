@@ -8,7 +8,7 @@ beside frame by frame (batch 1), plus where the time goes: the same job with an 
 network (decode + convert + encode only) and the network alone. The light network also runs
 on ONNX Runtime (the engine `johnson.run_files` uses on CPU), to show what the video path would
 gain from it. The networks are randomly
-initialised: speed does not depend on the weights. The clips are synthetic (stylecore.video.
+initialised: speed does not depend on the weights. The clips are synthetic (tests.helpers.video.
 synthetic_clip: a moving textured square and a 440 Hz sine track).
 
 Flicker: the mean absolute change between consecutive output frames in static regions, with and
@@ -29,6 +29,7 @@ import torch.nn.functional as F
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from stylecore import johnson, video  # noqa: E402
+from tests.helpers.video import synthetic_clip  # noqa: E402
 
 SIZES = ((640, 480), (1280, 720))
 BATCH = 4
@@ -75,7 +76,7 @@ def speed(folder: Path, frames: int, variants: list[str]) -> None:
         "decode + encode alone, fps",
     )
     for width, height in SIZES:
-        clip = video.synthetic_clip(folder / f"clip-{height}.mp4", frames=frames, size=(width, height), fps=24)
+        clip = synthetic_clip(folder / f"clip-{height}.mp4", frames=frames, size=(width, height), fps=24)
         io_fps = job_fps(clip, folder / "out.mp4", lambda x: x, BATCH)
         for variant in variants:
             torch.manual_seed(0)
@@ -99,7 +100,7 @@ def sharpen(x: torch.Tensor) -> torch.Tensor:
 
 
 def flicker(folder: Path) -> None:
-    clip = video.synthetic_clip(folder / "noisy.mp4", frames=48, size=(320, 240), fps=24, noise=4.0)
+    clip = synthetic_clip(folder / "noisy.mp4", frames=48, size=(320, 240), fps=24, noise=4.0)
     inputs = video.read_frames(clip)
     torch.manual_seed(0)
     stylizers = {

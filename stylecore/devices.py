@@ -7,6 +7,7 @@ import os
 import torch
 
 from .errors import OptionError
+from .options import check_choice
 
 DEVICE_CHOICES = ("auto", "cpu", "cuda", "mps")
 
@@ -14,8 +15,7 @@ DEVICE_CHOICES = ("auto", "cpu", "cuda", "mps")
 def pick_device(name: str | None = None) -> torch.device:
     """Resolve "auto" (or None: the STYLECORE_DEVICE setting, default auto) to a usable device."""
     name = (name or os.environ.get("STYLECORE_DEVICE") or "auto").lower()
-    if name not in DEVICE_CHOICES:
-        raise OptionError("device", f"must be one of {', '.join(DEVICE_CHOICES)}, not {name!r}")
+    check_choice("device", name, DEVICE_CHOICES)
     if name == "auto":
         if torch.cuda.is_available():
             return torch.device("cuda")

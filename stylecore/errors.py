@@ -1,6 +1,7 @@
-"""Exceptions that carry a short message meant for the person who gave the input."""
+"""Exceptions that carry a short message meant for the person who gave the input.
 
-import math
+Option checks that raise OptionError live in options.py.
+"""
 
 
 class StylecoreError(Exception):
@@ -18,15 +19,6 @@ class OptionError(StylecoreError):
         super().__init__(f"{field}: {message}")
         self.field = field
         self.message = message
-
-
-def check_number(field: str, value: object, low: float, high: float, *, integer: bool = False) -> None:
-    """Config validation shared by every algorithm: a finite number (whole when `integer`) in [low, high]."""
-    kind = int if integer else (int, float)
-    if isinstance(value, bool) or not isinstance(value, kind) or not math.isfinite(value):
-        raise OptionError(field, f"must be {'a whole number' if integer else 'a number'}, not {value!r}")
-    if not low <= value <= high:
-        raise OptionError(field, f"must be between {low:g} and {high:g}, not {value:g}")
 
 
 class WeightsError(StylecoreError):

@@ -11,17 +11,18 @@ import logging
 import math
 import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import torch
 import torch.nn.functional as F
 
 from .devices import describe_device, pick_device
-from .errors import ImageError, OptionError, StylecoreError, check_number
+from .errors import ImageError, OptionError, StylecoreError
 from .features import VGGFeatures
 from .images import image_to_tensor, load_image, output_format, save_image, tensor_to_image
 from .losses import content_loss, gram_matrix, style_loss, total_variation
+from .options import SEED_MAX, Options, check_choice, check_number
 from .progress import Progress, ProgressCallback
 from .record import RunRecord
 
@@ -37,7 +38,7 @@ LBFGS_HISTORY = 8  # each history pair is two image-sized vectors: 48 MB at 512 
 
 
 @dataclass
-class GatysConfig:
+class GatysConfig(Options):
     size: int = 512  # longer side of the output, pixels
     steps: int = 300  # optimiser steps at each scale (one VGG forward+backward each)
     optimizer: str = "lbfgs"
@@ -54,13 +55,11 @@ class GatysConfig:
     preview_every: int = 0  # 0: no previews
     denoise: bool = False  # ZS-N2N post-process on the result
 
-    def __post_init__(self) -> None:
+    def validate(self) -> None:
         check_number("size", self.size, MIN_SIDE, 4096, integer=True)
         check_number("steps", self.steps, 1, 5000, integer=True)
-        if self.optimizer not in OPTIMIZERS:
-            raise OptionError("optimizer", f"must be one of {', '.join(OPTIMIZERS)}, not {self.optimizer!r}")
-        if self.lr is not None:
-            check_number("lr", self.lr, 1e-6, 10)
+        check_choice("optimizer", self.optimizer, OPTIMIZERS)
+        check_number("lr", self.lr, 1e-6, 10, optional=True)
         for field in ("content_weight", "style_weight", "tv_weight"):
             check_number(field, getattr(self, field), 0, 1e12)
         if self.content_weight == 0 and self.style_weight == 0:
@@ -73,11 +72,9 @@ class GatysConfig:
                 check_number("style_blend", weight, 0, 1e6)
             if sum(self.style_blend) <= 0:
                 raise OptionError("style_blend", "at least one weight must be above 0")
-        if self.init not in INITS:
-            raise OptionError("init", f"must be one of {', '.join(INITS)}, not {self.init!r}")
+        check_choice("init", self.init, INITS)
         check_number("scales", self.scales, 1, 4, integer=True)
-        if self.seed is not None:
-            check_number("seed", self.seed, 0, 2**63 - 1, integer=True)
+        check_number("seed", self.seed, 0, SEED_MAX, integer=True, optional=True)
         check_number("preview_every", self.preview_every, 0, 5000, integer=True)
 
     @property
@@ -85,7 +82,7 @@ class GatysConfig:
         return self.lr if self.lr is not None else DEFAULT_LR[self.optimizer]
 
     def to_params(self) -> dict:
-        params = asdict(self)
+        params = super().to_params()
         params["style_blend"] = list(self.style_blend) if self.style_blend is not None else None
         params["lr"] = self.learning_rate
         return params

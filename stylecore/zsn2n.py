@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 import torch
@@ -30,6 +30,7 @@ from torch import Tensor, nn
 from .devices import describe_device, pick_device
 from .errors import OptionError
 from .images import image_to_tensor, load_image, output_format, save_image, tensor_to_image
+from .options import SEED_MAX, Options, check_number
 from .progress import Progress, ProgressCallback
 from .record import RunRecord
 
@@ -46,25 +47,22 @@ MIN_HELD_OUT_IMAGE = 64
 
 
 @dataclass
-class DenoiseConfig:
+class DenoiseConfig(Options):
     steps: int | None = None  # None: stop on the held-out loss, at most DEFAULT_STEPS; N: exactly N steps
     seed: int | None = None
     preview_every: int = 0  # 0: no previews
 
-    def __post_init__(self) -> None:
-        if self.steps is not None and not 1 <= self.steps <= MAX_STEPS:
-            raise OptionError("steps", f"must be between 1 and {MAX_STEPS}, not {self.steps}")
-        if self.seed is not None and not 0 <= self.seed < 2**63:
-            raise OptionError("seed", f"must be a non-negative integer, not {self.seed}")
-        if self.preview_every < 0:
-            raise OptionError("preview_every", f"must be 0 (off) or a positive step count, not {self.preview_every}")
+    def validate(self) -> None:
+        check_number("steps", self.steps, 1, MAX_STEPS, integer=True, optional=True)
+        check_number("seed", self.seed, 0, SEED_MAX, integer=True, optional=True)
+        check_number("preview_every", self.preview_every, 0, integer=True)
 
     @property
     def total_steps(self) -> int:
         return self.steps if self.steps is not None else DEFAULT_STEPS
 
     def to_params(self) -> dict:
-        return asdict(self) | {"steps": self.total_steps}
+        return super().to_params() | {"steps": self.total_steps}
 
 
 def make_network(*, channels: int, width: int = 48) -> nn.Sequential:

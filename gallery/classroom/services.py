@@ -136,32 +136,23 @@ def co_teacher_remove(*, course: Course, by: User, user: User) -> None:
 # --- Assignments -----------------------------------------------------------------------------
 
 
-def _validate_assignment(
-    *,
-    course: Course,
-    algorithm: str,
-    styles: Sequence[Upload],
-    opens_at: datetime,
-    due_at: datetime,
-    late_policy: str,
-    max_points: int,
-    allowed_styles: Iterable[Upload],
-) -> None:
+def _validate_assignment(assignment: Assignment, *, styles: Sequence[Upload], allowed_styles: Iterable[Upload]) -> None:
+    """Check the values just set on `assignment` (styles are a separate list until it is saved)."""
     errors: dict[str, str] = {}
-    if algorithm and algorithm not in dict(algorithms.algorithm_choices()):
-        errors["algorithm"] = f"Unknown algorithm {algorithm!r}."
+    if assignment.algorithm and assignment.algorithm not in dict(algorithms.algorithm_choices()):
+        errors["algorithm"] = f"Unknown algorithm {assignment.algorithm!r}."
     allowed = {u.pk for u in allowed_styles}
     if any(u.pk not in allowed or u.kind != Upload.Kind.STYLE for u in styles):
         errors["styles"] = "Choose style images from your own uploads."
     elif len(styles) > MAX_PROVIDED_STYLES:
         errors["styles"] = f"Provide at most {MAX_PROVIDED_STYLES} style images."
-    if opens_at and due_at and due_at <= opens_at:
+    if assignment.opens_at and assignment.due_at and assignment.due_at <= assignment.opens_at:
         errors["due_at"] = "The due date must come after the opening date."
-    if late_policy not in Assignment.LatePolicy.values:
+    if assignment.late_policy not in Assignment.LatePolicy.values:
         errors["late_policy"] = "Choose a late policy."
-    if max_points is None or max_points < 1:
+    if assignment.max_points is None or assignment.max_points < 1:
         errors["max_points"] = "An assignment is worth at least 1 point."
-    if course.archived:
+    if assignment.course.archived:
         errors["__all__"] = "The course is archived."
     if errors:
         raise ValidationError(errors)
@@ -211,22 +202,15 @@ def assignment_update(
     max_points: int,
     published: bool,
 ) -> Assignment:
-    """Replace every field the teacher sets (an unsaved assignment is created)."""
-    course = assignment.course
-    _require_teacher(by, course)
-    _validate_assignment(
-        course=course,
-        algorithm=algorithm,
-        styles=styles,
-        opens_at=opens_at,
-        due_at=due_at,
-        late_policy=late_policy,
-        max_points=max_points,
-        allowed_styles=selectors.style_uploads_for_assignment(by, assignment),
-    )
+    """Replace every field the teacher sets (an unsaved assignment is created). On a
+    ValidationError nothing is saved, though `assignment` holds the refused values."""
+    _require_teacher(by, assignment.course)
     assignment.title, assignment.instructions, assignment.algorithm = title.strip(), instructions, algorithm
     assignment.opens_at, assignment.due_at, assignment.late_policy = opens_at, due_at, late_policy
     assignment.max_points, assignment.published = max_points, published
+    _validate_assignment(
+        assignment, styles=styles, allowed_styles=selectors.style_uploads_for_assignment(by, assignment)
+    )
     with transaction.atomic():
         assignment.save()
         assignment.styles.set(styles)

@@ -45,7 +45,13 @@ def files_kept_only_if_saved(instance: models.Model, *field_names: str) -> Itera
         raise
 
 
-def delete_files_on_commit(*files: FieldFile) -> None:
+def delete_with_files(instance: models.Model, *field_names: str) -> None:
+    """Delete a row; its stored files go once the deletion commits (call inside a transaction)."""
+    _delete_files_on_commit(*(getattr(instance, name) for name in field_names))
+    instance.delete()
+
+
+def _delete_files_on_commit(*files: FieldFile) -> None:
     """Remove stored files once the rows pointing at them are really gone."""
     names = [(f.storage, f.name) for f in files if f and f.name]
 

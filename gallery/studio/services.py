@@ -23,7 +23,7 @@ from django.db import transaction
 from gallery.core import runs
 from gallery.core.conf import studio_setting
 from gallery.core.errors import prefixed
-from gallery.core.files import delete_files_on_commit, files_kept_only_if_saved, local_copy, title_from_filename
+from gallery.core.files import delete_with_files, files_kept_only_if_saved, local_copy, title_from_filename
 from gallery.core.images import FORMAT_EXTENSIONS, flatten, jpeg_file
 from gallery.core.users import User, require_owner
 from stylecore.errors import ImageError, StylecoreError
@@ -89,8 +89,7 @@ def upload_create(*, owner: User, file: UploadedFile, kind: str, title: str | No
 def upload_delete(*, upload: Upload, by: User) -> None:
     """Delete an upload and its files; jobs and results made from it keep their own records."""
     require_owner(by, upload)
-    delete_files_on_commit(upload.image, upload.thumbnail)
-    upload.delete()
+    delete_with_files(upload, "image", "thumbnail")
 
 
 # --- Jobs ------------------------------------------------------------------------------------
@@ -268,8 +267,7 @@ def result_update(*, result: Result, by: User, title: str | None = None, visibil
 @transaction.atomic
 def result_delete(*, result: Result, by: User) -> None:
     require_owner(by, result)
-    delete_files_on_commit(result.image, result.thumbnail)
-    result.delete()
+    delete_with_files(result, "image", "thumbnail")
 
 
 # --- Albums ----------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ from django.utils.text import get_valid_filename, slugify
 from gallery.core import runs
 from gallery.core.conf import studio_setting
 from gallery.core.errors import messages_by_key
-from gallery.core.files import delete_files_on_commit, files_kept_only_if_saved, local_copy
+from gallery.core.files import delete_with_files, files_kept_only_if_saved, local_copy
 from gallery.core.images import FORMAT_EXTENSIONS
 from gallery.core.users import User
 from gallery.studio import algorithms as studio_algorithms
@@ -210,8 +210,7 @@ def style_models_set_enabled(*, queryset: QuerySet[StyleModel], enabled: bool) -
 
 @transaction.atomic
 def style_model_delete(*, style_model: StyleModel) -> None:
-    delete_files_on_commit(style_model.file, style_model.preview, style_model.style_image)
-    style_model.delete()
+    delete_with_files(style_model, "file", "preview", "style_image")
 
 
 # --- Training runs -----------------------------------------------------------------------------
@@ -303,9 +302,8 @@ def training_run_delete(*, run: TrainingRun) -> None:
     """Delete a finished or queued run with its files and work folder (the model it made stays)."""
     if run.state == TrainingRun.State.RUNNING:
         raise ValidationError({"state": "Cancel the run before deleting it."})
-    delete_files_on_commit(run.style_image, run.photos_zip, run.preview)
     folder = training_dir(run)
-    run.delete()
+    delete_with_files(run, "style_image", "photos_zip", "preview")
     transaction.on_commit(lambda: shutil.rmtree(folder, ignore_errors=True))
 
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 from PIL import Image, UnidentifiedImageError
 
 from gallery.core.conf import studio_setting
-from gallery.core.files import delete_files_on_commit, files_kept_only_if_saved, title_from_filename
+from gallery.core.files import delete_with_files, files_kept_only_if_saved, title_from_filename
 from gallery.core.images import jpeg_file
 from gallery.core.users import User, require_owner
 from gallery.studio import services as studio
@@ -89,8 +89,7 @@ def video_create(*, owner: User, file: UploadedFile, title: str | None = None) -
 def video_delete(*, video: Video, by: User) -> None:
     """Delete an uploaded video; stylized videos made from it stay (without their original)."""
     require_owner(by, video)
-    delete_files_on_commit(video.file, video.poster)
-    video.delete()
+    delete_with_files(video, "file", "poster")
 
 
 def video_job_create(

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from ..chen import ChenConfig, DecoderTrainConfig, run_files, train_files
-from .johnson import DEVICE_HELP, progress_bar
+from .common import DEVICE_HELP, add_training_arguments, progress_bar, report_steps, training_options
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -27,24 +27,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     train = subparsers.add_parser("chen-train", help="train the inverse network on content and style photo folders")
     train.add_argument("--content-data", type=Path, required=True, help="folder of content photos")
     train.add_argument("--style-data", type=Path, required=True, help="folder of style images")
-    train.add_argument("-o", "--output", type=Path, required=True, help="decoder file (.safetensors)")
-    train.add_argument("--steps", type=int, default=train_defaults.steps, help=f"default {train_defaults.steps}")
-    train.add_argument("--size", type=int, default=train_defaults.size, help=f"default {train_defaults.size}")
-    train.add_argument("--batch", type=int, default=train_defaults.batch, help=f"default {train_defaults.batch}")
-    train.add_argument("--lr", type=float, default=train_defaults.lr)
+    add_training_arguments(train, train_defaults, "decoder")
     train.add_argument("--tv-weight", type=float, default=train_defaults.tv_weight)
     train.add_argument("--instance-norm", action="store_true", help="instance norm in the inverse network")
-    train.add_argument("--checkpoint-every", type=int, default=train_defaults.checkpoint_every, help="steps; 0: none")
-    train.add_argument("--resume", action="store_true", help="continue from the checkpoint next to the decoder file")
-    train.add_argument(
-        "--preview-every", type=int, default=0, help="save a preview every N steps (needs --preview-dir)"
-    )
-    train.add_argument("--preview-dir", type=Path)
-    train.add_argument("--seed", type=int, default=train_defaults.seed)
-    train.add_argument(
-        "--weights", help="VGG19 weights: torchvision, random or a file (default: STYLECORE_VGG_WEIGHTS)"
-    )
-    train.add_argument("--device", help=DEVICE_HELP)
     train.set_defaults(func=_train)
 
 
@@ -65,18 +50,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _train(args: argparse.Namespace) -> int:
-    config = DecoderTrainConfig(
-        size=args.size,
-        batch=args.batch,
-        steps=args.steps,
-        lr=args.lr,
-        tv_weight=args.tv_weight,
-        instance_norm=args.instance_norm,
-        checkpoint_every=args.checkpoint_every,
-        preview_every=args.preview_every if args.preview_dir else 0,
-        seed=args.seed,
-        weights=args.weights,
-    )
+    config = DecoderTrainConfig(**training_options(args), tv_weight=args.tv_weight, instance_norm=args.instance_norm)
     with progress_bar("chen-train", args.preview_dir) as on_progress:
         record = train_files(
             args.content_data,
@@ -87,6 +61,5 @@ def _train(args: argparse.Namespace) -> int:
             device=args.device,
             on_progress=on_progress,
         )
-    marks = " (random VGG weights)" if record.random_weights else ""
-    print(f"{args.output}: {record.steps_done} steps in {record.seconds:.1f} s on {record.device}{marks}")
+    report_steps(args.output, record)
     return 0

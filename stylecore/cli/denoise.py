@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-from tqdm import tqdm
-
-from ..devices import DEVICE_CHOICES
-from ..errors import OptionError
 from ..images import image_to_tensor, load_image, output_format, save_image, tensor_to_image
-from ..progress import Progress
+from ..options import SEED_MAX, check_number
 from ..zsn2n import DEFAULT_STEPS, DenoiseConfig, add_noise, run_files, single_channel_if_grey
-from .gatys import _convert
+from .common import DEVICE_HELP, convert, progress_bar, report_steps
 
 MAX_SIGMA = 255.0
 
@@ -30,7 +25,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--steps", help=f"exactly N steps (default: stop when a held-out loss stops falling, at most {DEFAULT_STEPS})"
     )
     parser.add_argument("--seed", help="random seed: the same seed gives the same result")
-    parser.add_argument("--device", help=f"{', '.join(DEVICE_CHOICES)} (default: STYLECORE_DEVICE or auto)")
+    parser.add_argument("--device", help=DEVICE_HELP)
     parser.set_defaults(func=run_denoise)
 
     parser = subparsers.add_parser(
@@ -46,36 +41,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _optional_int(name: str, text: str | None) -> int | None:
-    return None if text is None else int(_convert(name, text, int))
+    return None if text is None else int(convert(name, text, int))
 
 
 def run_denoise(args: argparse.Namespace) -> int:
     config = DenoiseConfig(steps=_optional_int("steps", args.steps), seed=_optional_int("seed", args.seed))
     output_format(args.output)  # refuse a bad extension before the run, not after it
-    bar = tqdm(desc="denoise", unit="step", file=sys.stderr, dynamic_ncols=True, delay=0.5)
-
-    def on_progress(progress: Progress) -> bool:
-        if bar.total != progress.total:
-            bar.reset(total=progress.total)
-        bar.set_postfix({key: f"{value:.3g}" for key, value in progress.losses.items()}, refresh=False)
-        bar.update(progress.step - bar.n)
-        return False
-
-    try:
+    with progress_bar("denoise") as on_progress:
         record = run_files(args.noisy, args.output, config, device=args.device, on_progress=on_progress)
-    finally:
-        bar.close()
-    print(f"{args.output}: {record.steps_done} steps in {record.seconds:.1f} s on {record.device}")
+    report_steps(args.output, record)
     return 0
 
 
 def run_add_noise(args: argparse.Namespace) -> int:
-    sigma = float(_convert("sigma", args.sigma, float))
-    if not 0 <= sigma <= MAX_SIGMA:
-        raise OptionError("sigma", f"must be between 0 and {MAX_SIGMA:g}, not {args.sigma}")
+    sigma = float(convert("sigma", args.sigma, float))
+    check_number("sigma", sigma, 0, MAX_SIGMA)
     seed = _optional_int("seed", args.seed)
-    if seed is not None and seed < 0:
-        raise OptionError("seed", f"must be a non-negative integer, not {seed}")
+    check_number("seed", seed, 0, SEED_MAX, integer=True, optional=True)
     output_format(args.output)
     loaded = load_image(args.clean)
     noisy = add_noise(single_channel_if_grey(image_to_tensor(loaded.rgb)), sigma, seed=seed)

@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-from tqdm import tqdm
-
-from ..devices import DEVICE_CHOICES
 from ..errors import OptionError
 from ..gatys import INITS, OPTIMIZERS, GatysConfig, run_files
-from ..images import save_image
-from ..progress import Progress
+from .common import DEVICE_HELP, WEIGHTS_HELP, convert, progress_bar, report_steps
 
 # Option values arrive as strings and are converted here, so a bad value is one OptionError line
 # (exit 2) instead of argparse's usage dump.
@@ -48,29 +43,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--init", metavar="{content,noise,style}", help=f"{', '.join(INITS)} (default {defaults.init})")
     parser.add_argument("--scales", metavar="N", help="coarse-to-fine scales, 1-4 (default 1)")
     parser.add_argument("--seed", metavar="N", help="random seed: the same seed gives the same result")
-    parser.add_argument(
-        "--weights",
-        metavar="SPEC",
-        help="VGG19 weights: torchvision, random or a file (default: STYLECORE_VGG_WEIGHTS)",
-    )
-    parser.add_argument(
-        "--device",
-        metavar="{auto,cpu,cuda,mps}",
-        help=f"{', '.join(DEVICE_CHOICES)} (default: STYLECORE_DEVICE or auto)",
-    )
+    parser.add_argument("--weights", metavar="SPEC", help=WEIGHTS_HELP)
+    parser.add_argument("--device", metavar="{auto,cpu,cuda,mps}", help=DEVICE_HELP)
     parser.add_argument("--preview-every", metavar="N", help="save a preview image every N steps (needs --preview-dir)")
     parser.add_argument("--preview-dir", metavar="DIR", type=Path, help="folder for the previews")
     parser.add_argument("--denoise", action="store_true", help="denoise the result with ZS-N2N")
     parser.set_defaults(func=run)
-
-
-def _convert(name: str, text: str, kind: type) -> int | float:
-    try:
-        return kind(text)
-    except ValueError:
-        raise OptionError(
-            name.replace("_", "-"), f"must be {'a whole number' if kind is int else 'a number'}, not {text!r}"
-        ) from None
 
 
 def config_from_args(args: argparse.Namespace) -> GatysConfig:
@@ -78,9 +56,9 @@ def config_from_args(args: argparse.Namespace) -> GatysConfig:
     for name in (*_INTS, *_FLOATS):
         text = getattr(args, name)
         if text is not None:
-            options[name] = _convert(name, text, int if name in _INTS else float)
+            options[name] = convert(name, text, int if name in _INTS else float)
     if args.style_blend is not None:
-        options["style_blend"] = tuple(_convert("style_blend", part, float) for part in args.style_blend.split(","))
+        options["style_blend"] = tuple(convert("style_blend", part, float) for part in args.style_blend.split(","))
     for name in ("optimizer", "init", "weights"):
         if getattr(args, name) is not None:
             options[name] = getattr(args, name)
@@ -91,24 +69,7 @@ def config_from_args(args: argparse.Namespace) -> GatysConfig:
 
 def run(args: argparse.Namespace) -> int:
     config = config_from_args(args)
-    bar = tqdm(
-        desc="gatys", unit="step", file=sys.stderr, dynamic_ncols=True, delay=0.5
-    )  # delay: no bar on early errors
-
-    def on_progress(progress: Progress) -> bool:
-        if bar.total != progress.total:
-            bar.reset(total=progress.total)
-        bar.set_description(progress.stage if progress.stage == "denoise" else f"gatys {progress.stage}".strip())
-        bar.set_postfix({key: f"{value:.3g}" for key, value in progress.losses.items()}, refresh=False)
-        bar.update(progress.step - bar.n)
-        if progress.preview is not None:
-            save_image(progress.preview, args.preview_dir / f"preview-{progress.step:05d}.png")
-        return False
-
-    try:
+    with progress_bar("gatys", args.preview_dir, preview_digits=5) as on_progress:
         record = run_files(args.content, args.styles, args.output, config, device=args.device, on_progress=on_progress)
-    finally:
-        bar.close()
-    marks = " (random VGG weights)" if record.random_weights else ""
-    print(f"{args.output}: {record.steps_done} steps in {record.seconds:.1f} s on {record.device}{marks}")
+    report_steps(args.output, record)
     return 0

@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-from tqdm import tqdm
-
-from ..devices import DEVICE_CHOICES
-from ..progress import Progress
 from ..video import MAX_BATCH, VideoConfig, run_files
+from .common import DEVICE_HELP, progress_bar
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -35,7 +31,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--crf", type=int, default=defaults.crf, help=f"H.264 quality, lower is better (default {defaults.crf})"
     )
-    parser.add_argument("--device", help=f"{', '.join(DEVICE_CHOICES)} (default: STYLECORE_DEVICE or auto)")
+    parser.add_argument("--device", help=DEVICE_HELP)
     parser.set_defaults(func=run)
 
 
@@ -43,18 +39,7 @@ def run(args: argparse.Namespace) -> int:
     config = VideoConfig(
         height=args.height, start=args.start, end=args.end, batch=args.batch, stable=args.stable, crf=args.crf
     )
-    bar = tqdm(
-        desc="video", unit="frame", file=sys.stderr, dynamic_ncols=True, delay=0.5
-    )  # delay: no bar on early errors
-
-    def on_progress(progress: Progress) -> bool:
-        if bar.total != progress.total:
-            bar.total = progress.total
-        bar.set_postfix(fps=f"{progress.losses.get('fps', 0):.1f}", refresh=False)
-        bar.update(progress.step - bar.n)
-        return False
-
-    try:
+    with progress_bar("video", unit="frame") as on_progress:
         record = run_files(
             args.model,
             args.input,
@@ -65,8 +50,6 @@ def run(args: argparse.Namespace) -> int:
             device=args.device,
             on_progress=on_progress,
         )
-    finally:
-        bar.close()
     marks = " (random weights)" if record.random_weights else ""
     fps = record.final_losses.get("fps", 0.0)
     print(

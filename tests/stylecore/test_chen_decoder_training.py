@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import torch
 
 from stylecore import chen
 from stylecore.cli import main
 
 from .conftest import photo
+
+pytestmark = pytest.mark.slow  # trains a decoder, about 12 s
 
 TINY = dict(size=32, batch=2, steps=3, checkpoint_every=0)
 

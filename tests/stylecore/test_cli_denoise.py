@@ -19,6 +19,7 @@ def stylecore(*args: object) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow
 def test_add_noise_then_denoise_write_their_files(tmp_path: Path) -> None:
     clean, noisy, out = tmp_path / "clean.png", tmp_path / "noisy.png", tmp_path / "out.png"
     Image.fromarray(np.full((18, 22, 3), 128, dtype=np.uint8)).save(clean)
@@ -36,6 +37,7 @@ def test_add_noise_then_denoise_write_their_files(tmp_path: Path) -> None:
         assert img.size == (22, 18)
 
 
+@pytest.mark.slow
 def test_a_file_that_is_not_an_image_is_one_clear_line(tmp_path: Path) -> None:
     (tmp_path / "notes.png").write_text("not a picture")
 

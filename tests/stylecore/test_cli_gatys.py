@@ -28,6 +28,7 @@ def stylecore(*args: object) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow
 def test_it_writes_a_stylized_png_with_previews(tmp_path: Path, write_image) -> None:  # noqa: ANN001
     content, style = write_image("content.png"), write_image("style.jpg")
     out, previews = tmp_path / "out.png", tmp_path / "previews"
@@ -41,6 +42,7 @@ def test_it_writes_a_stylized_png_with_previews(tmp_path: Path, write_image) -> 
     assert sorted(p.name for p in previews.iterdir()) == ["preview-00001.png", "preview-00002.png"]
 
 
+@pytest.mark.slow
 def test_a_missing_file_is_one_line_and_exit_status_2(tmp_path: Path, write_image) -> None:  # noqa: ANN001
     done = stylecore("gatys", tmp_path / "missing.jpg", write_image("style.png"), "-o", tmp_path / "out.png")
     assert done.returncode == 2
@@ -48,6 +50,7 @@ def test_a_missing_file_is_one_line_and_exit_status_2(tmp_path: Path, write_imag
     assert not (tmp_path / "out.png").exists()
 
 
+@pytest.mark.slow
 def test_a_text_file_named_jpg_is_refused(tmp_path: Path, write_image) -> None:  # noqa: ANN001
     (tmp_path / "fake.jpg").write_text("hello")
     done = stylecore("gatys", write_image("c.png"), tmp_path / "fake.jpg", "-o", tmp_path / "out.png")

@@ -12,6 +12,8 @@ from stylecore.progress import Progress
 
 from .conftest import photo
 
+pytestmark = pytest.mark.slow  # real Gatys runs, about 20 s
+
 CONTENT = image_to_tensor(photo(32, 32, seed=1))
 STYLE = image_to_tensor(photo(24, 32, seed=2).rotate(90, expand=True))
 

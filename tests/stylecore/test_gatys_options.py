@@ -48,6 +48,7 @@ def test_a_blend_needs_one_weight_per_style(vgg: VGGFeatures) -> None:
         stylize(CONTENT, [STYLE], GatysConfig(size=32, steps=1, style_blend=(0.5, 0.5)), features=vgg)
 
 
+@pytest.mark.slow
 def test_preserving_colours_keeps_the_contents_chroma(vgg: VGGFeatures) -> None:
     result = stylize(
         CONTENT, [STYLE], GatysConfig(size=32, steps=3, preserve_colors=True, init="noise", seed=1), features=vgg
@@ -59,6 +60,7 @@ def test_preserving_colours_keeps_the_contents_chroma(vgg: VGGFeatures) -> None:
     assert not torch.allclose(_luminance(result.image), _luminance(CONTENT), atol=1e-3)
 
 
+@pytest.mark.slow
 def test_multi_scale_runs_coarse_to_fine(vgg: VGGFeatures) -> None:
     seen: list[Progress] = []
     config = GatysConfig(size=64, steps=2, scales=2, preview_every=1)
@@ -74,6 +76,7 @@ def test_multi_scale_runs_coarse_to_fine(vgg: VGGFeatures) -> None:
     assert {p.total for p in seen} == {4} and result.steps_done == 4 and result.image.shape == big.shape
 
 
+@pytest.mark.slow
 def test_alpha_survives_and_the_record_says_what_made_the_result(tmp_path: Path, write_image) -> None:  # noqa: ANN001
     content = photo(48, 32).convert("RGBA")
     content.putalpha(Image.linear_gradient("L").rotate(90).resize(content.size))

@@ -14,6 +14,8 @@ from stylecore.progress import Progress
 
 from .conftest import photo
 
+pytestmark = pytest.mark.slow  # Gatys and ZS-N2N runs, about 11 s
+
 CONTENT = image_to_tensor(photo(32, 32, seed=1))
 STYLE = image_to_tensor(photo(32, 32, seed=2))
 
@@ -57,7 +59,6 @@ def test_a_stop_request_ends_the_run_and_keeps_the_partial_result(tmp_path: Path
 
 
 def test_the_denoise_post_process_runs_after_the_stylization(vgg: VGGFeatures) -> None:
-    pytest.importorskip("stylecore.zsn2n")
     stages: list[str] = []
 
     def stop_denoising_early(progress: Progress) -> bool:

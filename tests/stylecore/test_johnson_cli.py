@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PIL import Image
 
 from stylecore.cli import main
@@ -13,6 +14,7 @@ from .conftest import photo
 from .test_johnson_training_roundtrip import photo_folder
 
 
+@pytest.mark.slow
 def test_train_then_stylize_from_the_command_line(tmp_path: Path) -> None:
     data = photo_folder(tmp_path / "photos")
     photo(40, 40, seed=5).save(tmp_path / "style.png")

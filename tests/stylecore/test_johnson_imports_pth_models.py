@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import torch
 
 from stylecore import johnson
@@ -45,6 +46,7 @@ def test_an_example_pth_with_deprecated_keys_loads_and_runs(tmp_path: Path) -> N
     assert out.shape == (1, 3, 24, 20) and 0 <= out.min() and out.max() <= 1
 
 
+@pytest.mark.slow
 def test_run_files_stylizes_a_photo_with_a_pth_model(tmp_path: Path, write_image) -> None:
     example_layout_pth(tmp_path / "mosaic.pth")
     content = write_image("content.png")

@@ -9,6 +9,7 @@ from stylecore import johnson
 from stylecore.errors import ImageError
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("variant", johnson.VARIANTS)
 @pytest.mark.parametrize("size", [(8, 8), (13, 9), (31, 45), (64, 33)])
 def test_the_output_has_the_inputs_size(variant: str, size: tuple[int, int]) -> None:

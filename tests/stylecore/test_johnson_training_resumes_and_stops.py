@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import torch
 
 from stylecore import johnson
 from stylecore.modelfile import load_checkpoint
 
 from .test_johnson_training_roundtrip import TINY, photo_folder
+
+pytestmark = pytest.mark.slow  # trains twice, about 20 s
 
 
 def test_a_stop_request_saves_a_partial_model(tmp_path: Path, write_image) -> None:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import torch
 
 from stylecore import johnson
+from stylecore.images import image_to_tensor, load_image
 from stylecore.modelfile import read_metadata
 
 from .conftest import photo
@@ -22,12 +24,13 @@ def photo_folder(root: Path, count: int = 3) -> Path:
     return root
 
 
+@pytest.mark.slow
 def test_a_trained_model_reloads_to_the_same_output(tmp_path: Path) -> None:
     data = photo_folder(tmp_path / "photos")
     photo(48, 48, seed=9).save(tmp_path / "wave.png")
     seen = []
     config = johnson.TrainConfig(**TINY, preview_every=1)
-    style = johnson.image_to_tensor(johnson.load_image(tmp_path / "wave.png", size=32).rgb)
+    style = image_to_tensor(load_image(tmp_path / "wave.png", size=32).rgb)
     result = johnson.train(
         style,
         johnson.PhotoFolder(data, 32),
@@ -52,6 +55,7 @@ def test_a_trained_model_reloads_to_the_same_output(tmp_path: Path) -> None:
     assert not johnson.checkpoint_path(tmp_path / "wave.safetensors").exists()
 
 
+@pytest.mark.slow
 def test_training_moves_the_weights(tmp_path: Path) -> None:
     data = photo_folder(tmp_path / "photos")
     style = torch.rand(1, 3, 32, 32)

@@ -73,6 +73,7 @@ def test_it_refuses_missing_or_unreadable_weight_files(tmp_path: Path) -> None:
         VGGFeatures(["conv1_1"], weights=str(tmp_path / "wrong.pth"))
 
 
+@pytest.mark.slow
 def test_a_failed_download_names_the_setting_and_never_falls_back_to_random(monkeypatch: pytest.MonkeyPatch) -> None:
     from torchvision.models import VGG19_Weights
 

@@ -7,8 +7,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from stylecore import johnson, video
 from stylecore.modelfile import save_model
+from tests.helpers.video import synthetic_clip
+
+pytestmark = pytest.mark.slow  # CLI subprocesses, about 11 s
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -31,7 +36,7 @@ def cli(*args: object) -> subprocess.CompletedProcess:
 
 
 def test_it_stylizes_a_clip_and_exits_0(tmp_path: Path) -> None:
-    clip = video.synthetic_clip(tmp_path / "in.mp4", frames=4)
+    clip = synthetic_clip(tmp_path / "in.mp4", frames=4)
     done = cli(johnson_model(tmp_path / "m.safetensors"), clip, "-o", tmp_path / "out.mp4", "--height", 32, "--stable")
     assert done.returncode == 0, done.stderr
     assert "4 frames" in done.stdout
@@ -49,6 +54,6 @@ def test_a_fake_video_exits_2_with_one_line(tmp_path: Path) -> None:
 
 
 def test_a_bad_option_or_a_missing_output_exits_2(tmp_path: Path) -> None:
-    clip = video.synthetic_clip(tmp_path / "in.mp4", frames=2)
+    clip = synthetic_clip(tmp_path / "in.mp4", frames=2)
     assert cli("chen", clip, "-o", tmp_path / "out.mp4", "--batch", 0).returncode == 2  # OptionError
     assert cli("chen", clip).returncode == 2  # argparse: -o is required

@@ -10,6 +10,7 @@ import torch
 import torch.nn.functional as F
 
 from stylecore import video
+from tests.helpers.video import synthetic_clip
 
 
 def sharpen(x: torch.Tensor) -> torch.Tensor:
@@ -34,7 +35,7 @@ def streams(path: Path) -> tuple[dict, dict | None]:
 
 
 def test_it_keeps_frame_count_rate_and_copies_the_sound(tmp_path: Path) -> None:
-    clip = video.synthetic_clip(tmp_path / "in.mp4", frames=10, fps=12)
+    clip = synthetic_clip(tmp_path / "in.mp4", frames=10, fps=12)
     record = video.stylize_video(clip, tmp_path / "out.mp4", sharpen, video.VideoConfig(batch=3))
     v, a = streams(tmp_path / "out.mp4")
     assert v == {"codec": "h264", "pix_fmt": "yuv420p", "size": (64, 48), "rate": 12, "frames": 10}
@@ -44,14 +45,14 @@ def test_it_keeps_frame_count_rate_and_copies_the_sound(tmp_path: Path) -> None:
 
 
 def test_the_output_is_stylized_not_a_copy(tmp_path: Path) -> None:
-    clip = video.synthetic_clip(tmp_path / "in.mp4", frames=4)
+    clip = synthetic_clip(tmp_path / "in.mp4", frames=4)
     video.stylize_video(clip, tmp_path / "out.mp4", lambda x: 1 - x)
     before, after = video.read_frames(clip), video.read_frames(tmp_path / "out.mp4")
     assert abs(int(before[0].mean()) + int(after[0].mean()) - 255) < 10  # inverted colours
 
 
 def test_a_clip_without_sound_gives_a_video_without_sound(tmp_path: Path) -> None:
-    clip = video.synthetic_clip(tmp_path / "in.mp4", frames=6, audio=None)
+    clip = synthetic_clip(tmp_path / "in.mp4", frames=6, audio=None)
     record = video.stylize_video(clip, tmp_path / "out.mp4", sharpen)
     v, a = streams(tmp_path / "out.mp4")
     assert v["frames"] == 6 and a is None
@@ -62,7 +63,7 @@ def test_a_clip_without_sound_gives_a_video_without_sound(tmp_path: Path) -> Non
     ("name", "codec", "note"), [("in.mkv", "pcm_s16le", "transcoded"), ("in.webm", "libopus", "copied")]
 )
 def test_it_takes_mkv_and_webm_and_keeps_their_sound(tmp_path: Path, name: str, codec: str, note: str) -> None:
-    clip = video.synthetic_clip(tmp_path / name, frames=6, audio=codec)
+    clip = synthetic_clip(tmp_path / name, frames=6, audio=codec)
     record = video.stylize_video(clip, tmp_path / "out.mp4", sharpen)
     v, a = streams(tmp_path / "out.mp4")
     assert v["frames"] == 6 and v["rate"] == 12
@@ -71,14 +72,14 @@ def test_it_takes_mkv_and_webm_and_keeps_their_sound(tmp_path: Path, name: str, 
 
 
 def test_the_mp4_starts_with_its_index_so_browsers_play_it_while_loading(tmp_path: Path) -> None:
-    clip = video.synthetic_clip(tmp_path / "in.mp4", frames=4)
+    clip = synthetic_clip(tmp_path / "in.mp4", frames=4)
     video.stylize_video(clip, tmp_path / "out.mp4", sharpen)
     data = (tmp_path / "out.mp4").read_bytes()
     assert 0 < data.find(b"moov") < data.find(b"mdat")
 
 
 def test_output_height_and_the_seconds_window(tmp_path: Path) -> None:
-    clip = video.synthetic_clip(tmp_path / "in.mp4", frames=24, fps=12, size=(96, 64))
+    clip = synthetic_clip(tmp_path / "in.mp4", frames=24, fps=12, size=(96, 64))
     config = video.VideoConfig(height=32, start=0.5, end=1.5)
     record = video.stylize_video(clip, tmp_path / "out.mp4", sharpen, config)
     v, a = streams(tmp_path / "out.mp4")
@@ -91,7 +92,7 @@ def test_output_height_and_the_seconds_window(tmp_path: Path) -> None:
 
 
 def test_a_phone_video_filmed_upright_comes_out_upright(tmp_path: Path) -> None:
-    clip = video.synthetic_clip(tmp_path / "in.mp4", frames=4, size=(64, 48), rotation=90)
+    clip = synthetic_clip(tmp_path / "in.mp4", frames=4, size=(64, 48), rotation=90)
     assert video.inspect_video(clip).rotation == 90
     video.stylize_video(clip, tmp_path / "out.mp4", sharpen)
     v, _ = streams(tmp_path / "out.mp4")
@@ -99,7 +100,7 @@ def test_a_phone_video_filmed_upright_comes_out_upright(tmp_path: Path) -> None:
 
 
 def test_progress_reports_frames_fps_and_previews(tmp_path: Path) -> None:
-    clip = video.synthetic_clip(tmp_path / "in.mp4", frames=8)
+    clip = synthetic_clip(tmp_path / "in.mp4", frames=8)
     seen = []
     video.stylize_video(
         clip,
@@ -115,7 +116,7 @@ def test_progress_reports_frames_fps_and_previews(tmp_path: Path) -> None:
 
 
 def test_the_result_file_says_what_made_it(tmp_path: Path) -> None:
-    clip = video.synthetic_clip(tmp_path / "in.mp4", frames=4)
+    clip = synthetic_clip(tmp_path / "in.mp4", frames=4)
     video.stylize_video(clip, tmp_path / "out.mp4", sharpen, algorithm="video:test", random_weights=True)
     stored = video.read_video_record(tmp_path / "out.mp4")
     assert stored["algorithm"] == "video:test" and stored["random_weights"] is True

@@ -8,6 +8,7 @@ import pytest
 
 from stylecore import video
 from stylecore.errors import OptionError, StylecoreError
+from tests.helpers.video import synthetic_clip
 
 
 def test_it_refuses_a_text_file_named_mp4(tmp_path: Path) -> None:
@@ -34,7 +35,7 @@ def test_it_refuses_a_still_image(tmp_path: Path) -> None:
 
 def test_it_refuses_truncated_videos(tmp_path: Path) -> None:
     """Cut at 60%: the index at the end is gone (camera files), or the frames it lists are (faststart)."""
-    clip = video.synthetic_clip(tmp_path / "in.mp4", frames=12)
+    clip = synthetic_clip(tmp_path / "in.mp4", frames=12)
     faststart = tmp_path / "faststart.mp4"
     video.stylize_video(clip, faststart, lambda x: x)
     for source in (clip, faststart):
@@ -58,7 +59,7 @@ def test_a_refused_job_leaves_no_output(tmp_path: Path) -> None:
 
 
 def test_a_job_failing_midway_leaves_no_output(tmp_path: Path) -> None:
-    clip = video.synthetic_clip(tmp_path / "in.mp4", frames=8)
+    clip = synthetic_clip(tmp_path / "in.mp4", frames=8)
 
     def breaks_on_second_batch(x):  # noqa: ANN001, ANN202
         breaks_on_second_batch.calls += 1
@@ -88,7 +89,7 @@ def test_it_refuses_absurd_options(options: dict, field: str) -> None:
 
 
 def test_a_start_past_the_end_is_refused(tmp_path: Path) -> None:
-    clip = video.synthetic_clip(tmp_path / "in.mp4", frames=6, fps=12)
+    clip = synthetic_clip(tmp_path / "in.mp4", frames=6, fps=12)
     with pytest.raises(OptionError, match="past the end"):
         video.stylize_video(clip, tmp_path / "out.mp4", lambda x: x, video.VideoConfig(start=5.0))
 
@@ -108,11 +109,11 @@ def test_it_refuses_a_sound_file_without_video(tmp_path: Path) -> None:
 
 
 def test_it_refuses_videos_over_the_limits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    clip = video.synthetic_clip(tmp_path / "in.mp4", frames=24, fps=12, size=(64, 48))
-    monkeypatch.setattr(video, "MAX_DURATION_SECONDS", 1.5)
+    clip = synthetic_clip(tmp_path / "in.mp4", frames=24, fps=12, size=(64, 48))
+    monkeypatch.setattr(video.probe, "MAX_DURATION_SECONDS", 1.5)
     with pytest.raises(video.VideoError, match="too long: 0:02"):
         video.inspect_video(clip)
-    monkeypatch.setattr(video, "MAX_DURATION_SECONDS", 60)
-    monkeypatch.setattr(video, "MAX_SIDE", 48)
+    monkeypatch.setattr(video.probe, "MAX_DURATION_SECONDS", 60)
+    monkeypatch.setattr(video.probe, "MAX_SIDE", 48)
     with pytest.raises(video.VideoError, match="too large: 64x48"):
         video.inspect_video(clip)

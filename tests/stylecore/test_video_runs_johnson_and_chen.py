@@ -10,6 +10,7 @@ import torch
 from stylecore import chen, johnson, video
 from stylecore.errors import OptionError
 from stylecore.modelfile import save_model
+from tests.helpers.video import synthetic_clip
 
 
 def johnson_model(path: Path) -> Path:
@@ -25,7 +26,7 @@ def chen_decoder(path: Path) -> Path:
 
 
 def test_a_johnson_model_stylizes_a_video(tmp_path: Path) -> None:
-    clip = video.synthetic_clip(tmp_path / "in.mp4", frames=5)
+    clip = synthetic_clip(tmp_path / "in.mp4", frames=5)
     record = video.run_files(
         johnson_model(tmp_path / "m.safetensors"), clip, tmp_path / "out.mp4", video.VideoConfig(batch=2)
     )
@@ -35,10 +36,11 @@ def test_a_johnson_model_stylizes_a_video(tmp_path: Path) -> None:
     assert video.inspect_video(tmp_path / "out.mp4").frames == 5
 
 
+@pytest.mark.slow
 def test_chen_stylizes_a_video_with_any_style(tmp_path: Path) -> None:
     from PIL import Image
 
-    clip = video.synthetic_clip(tmp_path / "in.mp4", frames=3)
+    clip = synthetic_clip(tmp_path / "in.mp4", frames=3)
     Image.effect_mandelbrot((48, 48), (-2, -1.5, 1, 1.5), 50).convert("RGB").save(tmp_path / "style.png")
     record = video.run_files(
         "chen",
@@ -54,6 +56,6 @@ def test_chen_stylizes_a_video_with_any_style(tmp_path: Path) -> None:
 
 
 def test_chen_without_a_style_is_refused(tmp_path: Path) -> None:
-    clip = video.synthetic_clip(tmp_path / "in.mp4", frames=2)
+    clip = synthetic_clip(tmp_path / "in.mp4", frames=2)
     with pytest.raises(OptionError):
         video.run_files("chen", clip, tmp_path / "out.mp4")

@@ -9,6 +9,7 @@ import torch
 import torch.nn.functional as F
 
 from stylecore import video
+from tests.helpers.video import synthetic_clip
 
 
 def noise_amplifying_style(x: torch.Tensor) -> torch.Tensor:
@@ -17,7 +18,7 @@ def noise_amplifying_style(x: torch.Tensor) -> torch.Tensor:
 
 
 def test_the_stability_option_lowers_flicker(tmp_path: Path) -> None:
-    clip = video.synthetic_clip(tmp_path / "in.mp4", frames=16, size=(96, 64), noise=4.0)
+    clip = synthetic_clip(tmp_path / "in.mp4", frames=16, size=(96, 64), noise=4.0)
     measured = {}
     for stable in (False, True):
         out = tmp_path / f"out-{stable}.mp4"

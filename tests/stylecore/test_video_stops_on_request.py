@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from stylecore import video
+from tests.helpers.video import synthetic_clip
 
 
 def test_it_stops_early_and_leaves_a_playable_partial_video(tmp_path: Path) -> None:
-    clip = video.synthetic_clip(tmp_path / "in.mp4", frames=12)
+    clip = synthetic_clip(tmp_path / "in.mp4", frames=12)
     steps = []
 
     def stop_after_four(progress) -> bool:  # noqa: ANN001

@@ -1,5 +1,6 @@
 """The default ZS-N2N run stops by itself once the loss on held-out pixel pairs stops improving."""
 
+import pytest
 import torch
 
 from stylecore.progress import Progress
@@ -7,6 +8,7 @@ from stylecore.zsn2n import DEFAULT_STEPS, PATIENCE, DenoiseConfig, add_noise, d
 from tests.stylecore.test_zsn2n_raises_psnr import synthetic_image
 
 
+@pytest.mark.slow
 def test_the_default_run_stops_early_and_still_denoises() -> None:
     clean = synthetic_image(32)
     noisy = add_noise(clean, 25, seed=0)
@@ -23,6 +25,7 @@ def test_the_default_run_stops_early_and_still_denoises() -> None:
     assert psnr(denoised, clean) > psnr(noisy, clean) + 3.0
 
 
+@pytest.mark.slow
 def test_an_explicit_step_count_runs_every_step_without_holding_pixels_out() -> None:
     seen: list[Progress] = []
 

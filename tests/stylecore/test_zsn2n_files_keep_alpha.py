@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import numpy as np
+import pytest
 from PIL import Image
 
 from stylecore.images import read_record
@@ -24,6 +25,7 @@ def test_alpha_survives_denoising(tmp_path: Path) -> None:
     assert read_record(tmp_path / "out.png")["params"]["steps"] == 3
 
 
+@pytest.mark.slow
 def test_a_greyscale_photo_stays_grey(tmp_path: Path) -> None:
     grey = np.random.default_rng(1).integers(0, 256, (21, 16), dtype=np.uint8)
     Image.fromarray(grey, "L").save(tmp_path / "grey.png")

@@ -1,5 +1,6 @@
 """ZS-N2N makes a noisy synthetic image measurably cleaner."""
 
+import pytest
 import torch
 
 from stylecore.zsn2n import DenoiseConfig, add_noise, denoise_tensor, psnr
@@ -15,6 +16,7 @@ def synthetic_image(size: int = 32) -> torch.Tensor:
     return img.unsqueeze(0)
 
 
+@pytest.mark.slow
 def test_it_raises_psnr_over_the_noisy_input() -> None:
     clean = synthetic_image()
     noisy = add_noise(clean, 25, seed=0)

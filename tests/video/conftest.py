@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from stylecore.video import synthetic_clip
+from tests.helpers.video import synthetic_clip
 from tests.stylemodels.conftest import staff_client, style_model_factory  # noqa: F401  fixtures used here
 
 
 def clip_bytes(tmp_path: Path, name: str = "clip.mp4", **kwargs: object) -> bytes:
-    """A few frames of a tiny clip (see stylecore.video.synthetic_clip), as file bytes."""
+    """A few frames of a tiny clip (see tests.helpers.video.synthetic_clip), as file bytes."""
     return synthetic_clip(tmp_path / name, **kwargs).read_bytes()
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.http import Http404
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
@@ -14,11 +14,10 @@ from gallery.studio import selectors, services
 from gallery.studio.models import Album, Visibility
 
 from ..errors import error_responses
-from .base import Api, ListApi, url
+from .base import Api, ListApi, PageUrlField, no_content_responses, url
 from .results import ResultOutputSerializer
 
 TAGS = ["albums"]
-DELETED = {204: OpenApiResponse(description="Done.")}
 
 
 class AlbumOutputSerializer(serializers.Serializer):
@@ -30,14 +29,11 @@ class AlbumOutputSerializer(serializers.Serializer):
     is_owner = serializers.SerializerMethodField()
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
-    page_url = serializers.SerializerMethodField()
+    page_url = PageUrlField()
     results_url = serializers.SerializerMethodField()
 
     def get_is_owner(self, album: Album) -> bool:
         return is_owner(self.context["request"].user, album)
-
-    def get_page_url(self, album: Album) -> str:
-        return self.context["request"].build_absolute_uri(album.get_absolute_url())
 
     def get_results_url(self, album: Album) -> str:
         return url(self.context["request"], "album_results", album.share_token)
@@ -72,10 +68,8 @@ class AlbumCreateApi(Api):
         tags=TAGS,
     )
     def post(self, request: Request) -> Response:
-        serializer = AlbumInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        album = services.album_create(owner=request.user, **serializer.validated_data)
-        return Response(self.out(AlbumOutputSerializer, album), status=status.HTTP_201_CREATED)
+        album = services.album_create(owner=request.user, **self.body(AlbumInputSerializer))
+        return self.created(AlbumOutputSerializer, album)
 
 
 class AlbumsApi(AlbumListApi, AlbumCreateApi):
@@ -101,15 +95,14 @@ class AlbumUpdateApi(Api):
     def patch(self, request: Request, token: str) -> Response:
         """Change the fields you send; the others keep their values."""
         album = selectors.album_for_owner(request.user, token)
-        serializer = AlbumUpdateInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        changes = self.body(AlbumUpdateInputSerializer)
         current = {"title": album.title, "description": album.description, "visibility": album.visibility}
-        album = services.album_update(album=album, by=request.user, **{**current, **serializer.validated_data})
+        album = services.album_update(album=album, by=request.user, **{**current, **changes})
         return Response(self.out(AlbumOutputSerializer, album))
 
 
 class AlbumDeleteApi(Api):
-    @extend_schema(operation_id="albums_delete", responses={**DELETED, **error_responses(404)}, tags=TAGS)
+    @extend_schema(operation_id="albums_delete", responses=no_content_responses("Done.", 404), tags=TAGS)
     def delete(self, request: Request, token: str) -> Response:
         """Delete the album; its results stay in your results."""
         services.album_delete(album=selectors.album_for_owner(request.user, token), by=request.user)
@@ -141,16 +134,15 @@ class AlbumResultAddApi(Api):
     @extend_schema(
         operation_id="albums_results_add",
         request=AlbumAddInputSerializer,
-        responses={**DELETED, **error_responses(400, 404)},
+        responses=no_content_responses("Done.", 400, 404),
         tags=TAGS,
     )
     def post(self, request: Request, token: str) -> Response:
         """Add one of your results to the album."""
         album = selectors.album_for_owner(request.user, token)
-        serializer = AlbumAddInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        result_token = self.body(AlbumAddInputSerializer)["result"]
         try:
-            result = selectors.result_for_owner(request.user, serializer.validated_data["result"])
+            result = selectors.result_for_owner(request.user, result_token)
         except Http404:
             raise ValidationError({"result": ["No such result of yours."]}) from None
         services.album_add_result(album=album, result=result, by=request.user)
@@ -162,7 +154,7 @@ class AlbumResultsApi(AlbumResultListApi, AlbumResultAddApi):
 
 
 class AlbumResultRemoveApi(Api):
-    @extend_schema(operation_id="albums_results_remove", responses={**DELETED, **error_responses(404)}, tags=TAGS)
+    @extend_schema(operation_id="albums_results_remove", responses=no_content_responses("Done.", 404), tags=TAGS)
     def delete(self, request: Request, token: str, result_token: str) -> Response:
         """Take a result out of the album (the result itself stays)."""
         album = selectors.album_for_owner(request.user, token)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from ..errors import error_responses
 from ..throttles import LoginThrottle
-from .base import Api
+from .base import Api, no_content_responses
 
 
 class TokenOutputSerializer(serializers.Serializer):
@@ -45,7 +45,7 @@ class TokenRevokeApi(Api):
     @extend_schema(
         operation_id="token_revoke",
         request=None,
-        responses={204: OpenApiResponse(description="Revoked."), **error_responses()},
+        responses=no_content_responses("Revoked."),
         tags=["auth"],
     )
     def delete(self, request: Request) -> Response:

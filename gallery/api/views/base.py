@@ -1,4 +1,4 @@
-"""What every API class shares: per-operation throttles, pagination, file answers."""
+"""What every API class shares: per-operation throttles, request bodies, pagination, file answers."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from django.db.models import QuerySet
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema
-from rest_framework import permissions, serializers
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from rest_framework import permissions, serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -18,6 +19,7 @@ from rest_framework.views import APIView
 
 from gallery.core.http import file_response
 
+from ..errors import error_responses
 from ..pagination import Pagination
 from ..throttles import ScopedUserThrottle
 
@@ -48,12 +50,22 @@ class Api(APIView):
 
     def query(self, serializer_class: type[serializers.Serializer]) -> dict[str, Any]:
         """Validated query parameters (filters): a bad value is a 400 naming the parameter."""
-        serializer = serializer_class(data=self.request.query_params)
+        return self._validated(serializer_class, self.request.query_params)
+
+    def body(self, serializer_class: type[serializers.Serializer]) -> dict[str, Any]:
+        """The validated request body: a bad value is a 400 naming the field."""
+        return self._validated(serializer_class, self.request.data)
+
+    def _validated(self, serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:
+        serializer = serializer_class(data=data)
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data
 
     def out(self, serializer_class: type[serializers.Serializer], instance: Any, **kwargs: Any) -> Any:
         return serializer_class(instance, context={"request": self.request}, **kwargs).data
+
+    def created(self, serializer_class: type[serializers.Serializer], instance: Any) -> Response:
+        return Response(self.out(serializer_class, instance), status=status.HTTP_201_CREATED)
 
 
 @extend_schema(exclude=True)
@@ -70,10 +82,18 @@ class NotFoundApi(APIView):
 class ListApi(Api):
     pagination_class = Pagination
 
-    def paginated(self, queryset: QuerySet | list, serializer_class: type[serializers.Serializer]) -> Response:
+    def paginated(
+        self,
+        queryset: QuerySet | list,
+        serializer_class: type[serializers.Serializer],
+        *,
+        prepare: Callable[[Any], Any] | None = None,
+    ) -> Response:
+        """One page of `queryset`; `prepare` turns each row into what the serializer reads."""
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(queryset, self.request, view=self)
-        return paginator.get_paginated_response(self.out(serializer_class, page, many=True))
+        rows = [prepare(row) for row in page] if prepare else page
+        return paginator.get_paginated_response(self.out(serializer_class, rows, many=True))
 
 
 class FileApi(Api):
@@ -85,6 +105,27 @@ class FileApi(Api):
 
     def file(self, field: FieldFile, *, download_name: str | None = None) -> FileResponse:
         return file_response(field, download_name=download_name)
+
+
+def file_responses(media_type: str, description: str = "") -> dict:
+    """Schema entries for a FileApi operation: the file, or a 404 when there is none to see."""
+    return {(200, media_type): OpenApiResponse(OpenApiTypes.BINARY, description=description), **error_responses(404)}
+
+
+def no_content_responses(description: str, *error_codes: int) -> dict:
+    """Schema entries for an operation that answers an empty 204 when it worked."""
+    return {204: OpenApiResponse(description=description), **error_responses(*error_codes)}
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class PageUrlField(serializers.Field):
+    """The absolute URL of the object's page on the site (its get_absolute_url)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, instance: Any) -> str:
+        return self.context["request"].build_absolute_uri(instance.get_absolute_url())
 
 
 def id_field(**kwargs: Any) -> serializers.IntegerField:

@@ -7,9 +7,8 @@ students until the teacher releases them.
 
 from __future__ import annotations
 
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
-from rest_framework import serializers, status
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -20,7 +19,7 @@ from gallery.classroom.permissions import can_hand_in, can_teach, role
 from gallery.studio.models import Result, Upload
 
 from ..errors import error_responses
-from .base import Api, FileApi, ListApi, id_field, url
+from .base import Api, FileApi, ListApi, PageUrlField, file_responses, id_field, url
 
 TAGS = ["classroom"]
 
@@ -38,7 +37,7 @@ class CourseOutputSerializer(serializers.Serializer):
     archived = serializers.BooleanField()
     join_code = serializers.SerializerMethodField(help_text="Teachers only (null for students).")
     join_enabled = serializers.BooleanField()
-    page_url = serializers.SerializerMethodField()
+    page_url = PageUrlField()
     assignments_url = serializers.SerializerMethodField()
 
     def get_role(self, course: Course) -> str | None:
@@ -46,9 +45,6 @@ class CourseOutputSerializer(serializers.Serializer):
 
     def get_join_code(self, course: Course) -> str | None:
         return course.join_code if can_teach(self.context["request"].user, course) else None
-
-    def get_page_url(self, course: Course) -> str:
-        return self.context["request"].build_absolute_uri(course.get_absolute_url())
 
     def get_assignments_url(self, course: Course) -> str:
         return url(self.context["request"], "classroom_assignments", course.pk)
@@ -84,11 +80,8 @@ class AssignmentOutputSerializer(serializers.Serializer):
     max_points = serializers.IntegerField()
     published = serializers.BooleanField()
     grades_released = serializers.BooleanField()
-    page_url = serializers.SerializerMethodField()
+    page_url = PageUrlField()
     submissions_url = serializers.SerializerMethodField()
-
-    def get_page_url(self, assignment: Assignment) -> str:
-        return self.context["request"].build_absolute_uri(assignment.get_absolute_url())
 
     def get_submissions_url(self, assignment: Assignment) -> str:
         return url(self.context["request"], "classroom_submissions", assignment.pk)
@@ -197,10 +190,8 @@ class CourseCreateApi(Api):
     )
     def post(self, request: Request) -> Response:
         """Create a course: you are its teacher."""
-        serializer = CourseInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        course = services.course_create(owner=request.user, **serializer.validated_data)
-        return Response(self.out(CourseOutputSerializer, course), status=status.HTTP_201_CREATED)
+        course = services.course_create(owner=request.user, **self.body(CourseInputSerializer))
+        return self.created(CourseOutputSerializer, course)
 
 
 class CoursesApi(CourseListApi, CourseCreateApi):
@@ -216,9 +207,7 @@ class CourseJoinApi(Api):
     )
     def post(self, request: Request) -> Response:
         """Join a course as a student with its join code."""
-        serializer = JoinInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        course = services.course_join(user=request.user, code=serializer.validated_data["code"])
+        course = services.course_join(user=request.user, code=self.body(JoinInputSerializer)["code"])
         return Response(self.out(CourseOutputSerializer, course))
 
 
@@ -278,14 +267,12 @@ class AssignmentCreateApi(Api):
     def post(self, request: Request, pk: int) -> Response:
         """Teachers: set an assignment."""
         course = selectors.course_for_teacher(request.user, pk)
-        serializer = AssignmentInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = self.body(AssignmentInputSerializer)
         styles = list(Upload.objects.filter(pk__in=data["styles"]))
         if len(styles) != len(set(data["styles"])):
             raise serializers.ValidationError({"styles": ["Choose style images from your own uploads."]})
         assignment = services.assignment_create(course=course, by=request.user, **{**data, "styles": styles})
-        return Response(self.out(AssignmentOutputSerializer, assignment), status=status.HTTP_201_CREATED)
+        return self.created(AssignmentOutputSerializer, assignment)
 
 
 class AssignmentsApi(AssignmentListApi, AssignmentCreateApi):
@@ -312,9 +299,8 @@ class GradesReleaseApi(Api):
     def post(self, request: Request, pk: int) -> Response:
         """Teachers: show (or hide again) the assignment's grades and feedback to students."""
         assignment = selectors.assignment_for_teacher(request.user, pk)
-        serializer = ReleaseInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        assignment = services.grades_release(assignment=assignment, by=request.user, **serializer.validated_data)
+        released = self.body(ReleaseInputSerializer)["released"]
+        assignment = services.grades_release(assignment=assignment, by=request.user, released=released)
         return Response(self.out(AssignmentOutputSerializer, assignment))
 
 
@@ -349,20 +335,14 @@ class SubmissionCreateApi(Api):
         assignment = selectors.assignment_for(request.user, pk)
         if not can_hand_in(request.user, assignment):
             raise NotFound("No such assignment.")
-        serializer = SubmissionInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        tokens = serializer.validated_data["results"]
-        results = list(Result.objects.filter(share_token__in=tokens))
-        if len(results) != len(set(tokens)):
+        data = self.body(SubmissionInputSerializer)
+        results = list(Result.objects.filter(share_token__in=data["results"]))
+        if len(results) != len(set(data["results"])):
             raise serializers.ValidationError({"results": ["Choose from your own results."]})
         submission = services.submission_create(
-            assignment=assignment,
-            student=request.user,
-            results=results,
-            statement=serializer.validated_data["statement"],
+            assignment=assignment, student=request.user, results=results, statement=data["statement"]
         )
-        submission = selectors.submission_for(request.user, submission.pk)
-        return Response(self.out(SubmissionOutputSerializer, submission), status=status.HTTP_201_CREATED)
+        return self.created(SubmissionOutputSerializer, selectors.submission_for(request.user, submission.pk))
 
 
 class SubmissionsApi(SubmissionListApi, SubmissionCreateApi):
@@ -389,16 +369,14 @@ class SubmissionGradeApi(Api):
     def put(self, request: Request, pk: int) -> Response:
         """Teachers: points and feedback for the submission's student on its assignment."""
         submission = selectors.submission_for_teacher(request.user, pk)
-        serializer = GradeInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        grade = services.grade_set(submission=submission, by=request.user, **serializer.validated_data)
+        grade = services.grade_set(submission=submission, by=request.user, **self.body(GradeInputSerializer))
         return Response(self.out(GradeOutputSerializer, grade))
 
 
 class SubmissionResultFileApi(FileApi):
     @extend_schema(
         operation_id="classroom_submission_result_image",
-        responses={(200, "image/png"): OpenApiResponse(OpenApiTypes.BINARY), **error_responses(404)},
+        responses=file_responses("image/png"),
         tags=TAGS,
     )
     def get(self, request: Request, pk: int, token: str) -> Response:

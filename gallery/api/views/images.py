@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
@@ -13,10 +12,10 @@ from gallery.studio import selectors, services
 from gallery.studio.models import Upload
 
 from ..errors import error_responses
-from .base import Api, FileApi, ListApi, throttle_scope, url
+from .base import Api, FileApi, ListApi, file_responses, no_content_responses, throttle_scope, url
 
 TAGS = ["images"]
-IMAGE_RESPONSE = {(200, "image/*"): OpenApiResponse(OpenApiTypes.BINARY, description="The stored file.")}
+IMAGE_RESPONSES = file_responses("image/*", "The stored file.")
 
 
 class ImageOutputSerializer(serializers.Serializer):
@@ -75,10 +74,8 @@ class ImageUploadApi(Api):
     @throttle_scope("uploads")
     def post(self, request: Request) -> Response:
         """Upload a photo or a style image. It is decoded and checked before anything is stored."""
-        serializer = ImageUploadInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        upload = services.upload_create(owner=request.user, **serializer.validated_data)
-        return Response(self.out(ImageOutputSerializer, upload), status=status.HTTP_201_CREATED)
+        upload = services.upload_create(owner=request.user, **self.body(ImageUploadInputSerializer))
+        return self.created(ImageOutputSerializer, upload)
 
 
 class ImagesApi(ImageListApi, ImageUploadApi):
@@ -96,7 +93,7 @@ class ImageDetailApi(Api):
 class ImageDeleteApi(Api):
     @extend_schema(
         operation_id="images_delete",
-        responses={204: OpenApiResponse(description="Deleted."), **error_responses(404)},
+        responses=no_content_responses("Deleted.", 404),
         tags=TAGS,
     )
     def delete(self, request: Request, pk: int) -> Response:
@@ -110,14 +107,14 @@ class ImageApi(ImageDetailApi, ImageDeleteApi):
 
 
 class ImageFileApi(FileApi):
-    @extend_schema(operation_id="images_file", responses={**IMAGE_RESPONSE, **error_responses(404)}, tags=TAGS)
+    @extend_schema(operation_id="images_file", responses=IMAGE_RESPONSES, tags=TAGS)
     def get(self, request: Request, pk: int) -> Response:
         """The uploaded file as stored."""
         return self.file(selectors.upload_of(request.user, pk).image)
 
 
 class ImageThumbnailApi(FileApi):
-    @extend_schema(operation_id="images_thumbnail", responses={**IMAGE_RESPONSE, **error_responses(404)}, tags=TAGS)
+    @extend_schema(operation_id="images_thumbnail", responses=IMAGE_RESPONSES, tags=TAGS)
     def get(self, request: Request, pk: int) -> Response:
         """A small JPEG preview."""
         return self.file(selectors.upload_of(request.user, pk).thumbnail)

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -14,7 +13,7 @@ from gallery.studio import selectors, services
 from gallery.studio.models import Job
 
 from ..errors import error_responses
-from .base import Api, FileApi, ListApi, id_field, throttle_scope, url
+from .base import Api, FileApi, ListApi, file_responses, id_field, throttle_scope, url
 
 TAGS = ["jobs"]
 
@@ -70,10 +69,8 @@ def job_data(job: Job, request: Request) -> dict[str, Any]:
 
 
 class JobApiBase(Api):
-    def job_out(self, jobs: Job | list[Job], *, many: bool = False) -> Any:
-        if many:
-            return self.out(JobOutputSerializer, [job_data(job, self.request) for job in jobs], many=True)
-        return self.out(JobOutputSerializer, job_data(jobs, self.request))
+    def job_out(self, job: Job) -> Any:
+        return self.out(JobOutputSerializer, job_data(job, self.request))
 
 
 class JobFilterSerializer(serializers.Serializer):
@@ -81,7 +78,7 @@ class JobFilterSerializer(serializers.Serializer):
     algorithm = serializers.CharField(required=False)
 
 
-class JobListApi(JobApiBase, ListApi):
+class JobListApi(ListApi):
     @extend_schema(
         operation_id="jobs_list",
         parameters=[JobFilterSerializer],
@@ -91,9 +88,7 @@ class JobListApi(JobApiBase, ListApi):
     def get(self, request: Request) -> Response:
         """Your jobs, newest first."""
         jobs = selectors.jobs_of(request.user).filter(**self.query(JobFilterSerializer))
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(jobs, request, view=self)
-        return paginator.get_paginated_response(self.job_out(page, many=True))
+        return self.paginated(jobs, JobOutputSerializer, prepare=lambda job: job_data(job, request))
 
 
 class JobStyleInputSerializer(serializers.Serializer):
@@ -122,9 +117,7 @@ class JobCreateApi(JobApiBase):
     @throttle_scope("jobs")
     def post(self, request: Request) -> Response:
         """Queue a job. Option errors come back under `options.<name>`, a style's under `styles.<index>.id`."""
-        serializer = JobCreateInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = self.body(JobCreateInputSerializer)
         job = services.job_create(  # the judge of the ids, the options and the limits
             owner=request.user,
             algorithm=data["algorithm"],
@@ -167,10 +160,7 @@ class JobCancelApi(JobApiBase):
 class JobPreviewApi(FileApi):
     @extend_schema(
         operation_id="jobs_preview",
-        responses={
-            (200, "image/jpeg"): OpenApiResponse(OpenApiTypes.BINARY, description="The latest preview."),
-            **error_responses(404),
-        },
+        responses=file_responses("image/jpeg", "The latest preview."),
         tags=TAGS,
     )
     def get(self, request: Request, pk: int) -> Response:

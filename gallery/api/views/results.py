@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -15,7 +14,7 @@ from gallery.studio import selectors, services
 from gallery.studio.models import Result, Visibility
 
 from ..errors import error_responses
-from .base import Api, FileApi, ListApi, url
+from .base import Api, FileApi, ListApi, PageUrlField, file_responses, no_content_responses, url
 
 TAGS = ["results"]
 
@@ -38,15 +37,12 @@ class ResultOutputSerializer(serializers.Serializer):
     stopped = serializers.BooleanField()
     final_losses = serializers.DictField(child=serializers.FloatField())
     created_at = serializers.DateTimeField()
-    page_url = serializers.SerializerMethodField()
+    page_url = PageUrlField()
     download_url = serializers.SerializerMethodField()
     thumbnail_url = serializers.SerializerMethodField()
 
     def get_is_owner(self, result: Result) -> bool:
         return is_owner(self.context["request"].user, result)
-
-    def get_page_url(self, result: Result) -> str:
-        return self.context["request"].build_absolute_uri(result.get_absolute_url())
 
     def get_download_url(self, result: Result) -> str:
         return url(self.context["request"], "result_download", result.share_token)
@@ -99,16 +95,14 @@ class ResultUpdateApi(Api):
     def patch(self, request: Request, token: str) -> Response:
         """Rename a result or change who can see it."""
         result = selectors.result_for_owner(request.user, token)
-        serializer = ResultUpdateInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        result = services.result_update(result=result, by=request.user, **serializer.validated_data)
+        result = services.result_update(result=result, by=request.user, **self.body(ResultUpdateInputSerializer))
         return Response(self.out(ResultOutputSerializer, result))
 
 
 class ResultDeleteApi(Api):
     @extend_schema(
         operation_id="results_delete",
-        responses={204: OpenApiResponse(description="Deleted."), **error_responses(404)},
+        responses=no_content_responses("Deleted.", 404),
         tags=TAGS,
     )
     def delete(self, request: Request, token: str) -> Response:
@@ -123,10 +117,7 @@ class ResultApi(ResultDetailApi, ResultUpdateApi, ResultDeleteApi):
 class ResultDownloadApi(FileApi):
     @extend_schema(
         operation_id="results_download",
-        responses={
-            (200, "image/png"): OpenApiResponse(OpenApiTypes.BINARY, description="The result file (an attachment)."),
-            **error_responses(404),
-        },
+        responses=file_responses("image/png", "The result file (an attachment)."),
         tags=TAGS,
     )
     def get(self, request: Request, token: str) -> Response:
@@ -139,7 +130,7 @@ class ResultDownloadApi(FileApi):
 class ResultThumbnailApi(FileApi):
     @extend_schema(
         operation_id="results_thumbnail",
-        responses={(200, "image/jpeg"): OpenApiResponse(OpenApiTypes.BINARY), **error_responses(404)},
+        responses=file_responses("image/jpeg"),
         tags=TAGS,
     )
     def get(self, request: Request, token: str) -> Response:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -13,7 +12,7 @@ from gallery.stylemodels import selectors
 from gallery.stylemodels.models import Kind, StyleModel
 
 from ..errors import error_responses
-from .base import Api, FileApi, ListApi, url
+from .base import Api, FileApi, ListApi, file_responses, url
 
 TAGS = ["style-models"]
 
@@ -69,7 +68,7 @@ class StyleModelDetailApi(Api):
 class StyleModelPreviewApi(FileApi):
     @extend_schema(
         operation_id="style_models_preview",
-        responses={(200, "image/*"): OpenApiResponse(OpenApiTypes.BINARY), **error_responses(404)},
+        responses=file_responses("image/*"),
         tags=TAGS,
     )
     def get(self, request: Request, slug: str) -> Response:

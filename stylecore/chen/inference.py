@@ -1,0 +1,139 @@
+"""Chen style swap on files: any style in one pass, with a trained inverse network.
+
+Content and style are encoded with VGG19 up to relu3_1, the content features are swapped for
+style patches (swap.py), and the inverse network (network.py) decodes the result.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor
+
+from ..devices import describe_device, pick_device
+from ..errors import ImageError
+from ..features import VGGFeatures
+from ..images import MAX_SIDE, image_to_tensor, load_image, output_format, save_image, tensor_to_image
+from ..modelfile import is_untrained
+from ..options import Options, check_number
+from ..progress import Progress, ProgressCallback
+from ..record import RunRecord
+from .network import LAYER, InverseNet, load_decoder
+from .swap import style_swap
+
+log = logging.getLogger(__name__)
+
+MIN_SIDE = 16  # relu3_1 is at 1/4 size; a 3x3 patch needs at least 3 feature pixels
+
+
+@dataclass
+class ChenConfig(Options):
+    patch: int = 3  # style patch side, in relu3_1 feature pixels
+    stride: int = 1
+    style_size: int | None = 256  # longer side of the style image; None keeps it as it is
+    size: int | None = None  # longer side of the output; None keeps the content's size
+
+    def validate(self) -> None:
+        check_number("patch", self.patch, 1, 9, integer=True)
+        check_number("stride", self.stride, 1, self.patch, integer=True)
+        check_number("style_size", self.style_size, MIN_SIDE, 1024, integer=True, optional=True)
+        check_number("size", self.size, MIN_SIDE, MAX_SIDE, integer=True, optional=True)
+
+
+@dataclass
+class ChenResult:
+    image: Tensor  # (1, 3, H, W) in [0, 1] at the content's size
+    seconds: dict[str, float]  # encode / swap / decode
+
+
+def stylize(
+    content: Tensor,
+    style: Tensor,
+    config: ChenConfig,
+    *,
+    decoder: InverseNet,
+    encoder: VGGFeatures,
+    on_progress: ProgressCallback | None = None,
+) -> ChenResult:
+    """Content (1, 3, H, W) and style (1, 3, h, w) in [0, 1] -> stylized, with stage timings.
+
+    Three short stages: progress is reported for each, a stop request cannot cut one short.
+    """
+    for image in (content, style):
+        if min(image.shape[-2:]) < MIN_SIDE:
+            raise ImageError(
+                f"An image is too small: {image.shape[-1]}x{image.shape[-2]} pixels (at least {MIN_SIDE})."
+            )
+    height, width = content.shape[-2:]
+    seconds: dict[str, float] = {}
+
+    def stage(name: str, step: int) -> None:
+        if on_progress is not None:
+            on_progress(Progress(step=step, total=3, stage=name))
+
+    with torch.inference_mode():
+        tick = time.perf_counter()
+        stage("encode", 0)
+        content_features = encoder(content)[LAYER].contiguous()
+        style_features = encoder(style)[LAYER].contiguous()
+        seconds["encode"] = time.perf_counter() - tick
+        tick = time.perf_counter()
+        stage("swap", 1)
+        swapped = style_swap(content_features, style_features, patch=config.patch, stride=config.stride)
+        seconds["swap"] = time.perf_counter() - tick
+        tick = time.perf_counter()
+        stage("decode", 2)
+        image = decoder(swapped).clamp_(0, 1)
+        # VGG's pooling floors odd sides; bring the result back to the content's exact size
+        if image.shape[-2:] != (height, width):
+            image = F.interpolate(image, size=(height, width), mode="bilinear", align_corners=False)
+        seconds["decode"] = time.perf_counter() - tick
+        stage("decode", 3)
+    return ChenResult(image=image, seconds={k: round(v, 4) for k, v in seconds.items()})
+
+
+def run_files(
+    content: Path,
+    style: Path,
+    output: Path,
+    config: ChenConfig,
+    *,
+    decoder: Path,
+    device: str | None = None,
+    on_progress: ProgressCallback | None = None,
+) -> RunRecord:
+    """Load content and style, swap, decode, and save the result with its RunRecord."""
+    output_format(output)
+    started = time.perf_counter()
+    torch_device = pick_device(device)
+    net, meta = load_decoder(decoder)
+    trained = meta.get("training", {})
+    vgg_spec = trained.get("weights")  # the decoder only inverts the VGG it was trained against
+    encoder = VGGFeatures((LAYER,), weights=vgg_spec).to(torch_device)
+    loaded = load_image(content, size=config.size)
+    style_image = load_image(style, size=config.style_size).rgb
+    result = stylize(
+        image_to_tensor(loaded.rgb, torch_device),
+        image_to_tensor(style_image, torch_device),
+        config,
+        decoder=net.to(torch_device),
+        encoder=encoder,
+        on_progress=on_progress,
+    )
+    record = RunRecord(
+        algorithm="chen",
+        params={**config.to_params(), "decoder": Path(decoder).name, "seconds": result.seconds},
+        device=describe_device(torch_device),
+        weights=f"{encoder.weights_source} (decoder {Path(decoder).name})",
+        random_weights=encoder.random_weights or is_untrained(meta),
+        seconds=round(time.perf_counter() - started, 3),
+        steps_done=1,
+    )
+    save_image(tensor_to_image(result.image), output, record=record, alpha=loaded.alpha)
+    log.info("chen: %s in %.2f s -> %s", result.seconds, record.seconds, output)
+    return record

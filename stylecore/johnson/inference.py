@@ -1,0 +1,76 @@
+"""Johnson inference on files: stylize one photo with a trained model and record how."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..devices import describe_device, pick_device
+from ..images import MAX_SIDE, image_to_tensor, load_image, output_format, save_image, tensor_to_image
+from ..modelfile import is_untrained
+from ..options import Options, check_number
+from ..progress import Progress, ProgressCallback
+from ..record import RunRecord
+from .network import MIN_SIDE
+from .runtime import cached_model, frame_function
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class JohnsonConfig(Options):
+    size: int | None = None  # longer side of the output; None keeps the input size
+
+    def validate(self) -> None:
+        check_number("size", self.size, MIN_SIDE, MAX_SIDE, integer=True, optional=True)
+
+
+def run_files(
+    model: Path,
+    content: Path,
+    output: Path,
+    *,
+    size: int | None = None,
+    device: str | None = None,
+    engine: str = "auto",
+    on_progress: ProgressCallback | None = None,
+) -> RunRecord:
+    """Stylize one photo with a trained model and save it with its RunRecord.
+
+    ``engine``: see frame_function. One forward pass: progress is reported, but a stop
+    request cannot cut it short.
+    """
+    config = JohnsonConfig(size=size)
+    output_format(output)
+    started = time.perf_counter()
+    torch_device = pick_device(device)
+    model_state = cached_model(model)
+    net, meta = model_state.net, model_state.meta
+    run, engine = frame_function(model_state, torch_device, engine)
+    loaded = load_image(content, size=config.size)
+    if on_progress is not None:
+        on_progress(Progress(step=0, total=1, stage="stylize"))
+    result = run(image_to_tensor(loaded.rgb, torch_device))
+    if on_progress is not None:
+        on_progress(Progress(step=1, total=1, stage="stylize"))
+    trained = meta.get("training", {})
+    record = RunRecord(
+        algorithm="johnson",
+        params={
+            **config.to_params(),
+            "model": Path(model).name,
+            "style": meta.get("style"),
+            "variant": net.variant,
+            "engine": engine,
+        },
+        device=describe_device(torch_device),
+        weights=f"{Path(model).name} (VGG for training: {trained.get('vgg_weights', 'unknown')})",
+        random_weights=is_untrained(meta),
+        seconds=round(time.perf_counter() - started, 3),
+        steps_done=1,
+    )
+    save_image(tensor_to_image(result), output, record=record, alpha=loaded.alpha)
+    log.info("johnson: %s in %.2f s -> %s", Path(model).name, record.seconds, output)
+    return record

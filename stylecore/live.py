@@ -1,0 +1,81 @@
+"""Live webcam stylization: JPEG in, JPEG out, all in memory, with models cached per process.
+
+The gallery's WebSocket consumer calls these from a worker thread with the local path of a
+Johnson model file. Without a GPU, frames are scaled down to CPU_WIDTH so a CPU keeps up.
+"""
+
+from __future__ import annotations
+
+import io
+from functools import lru_cache
+from pathlib import Path
+
+import torch
+from PIL import Image, UnidentifiedImageError
+
+from . import johnson
+from .devices import describe_device, pick_device
+from .errors import ImageError
+from .images import image_to_tensor, tensor_to_image
+from .modelfile import is_untrained
+from .record import RunRecord
+
+CPU_WIDTH = 320  # frames are this wide at most without a GPU
+GPU_WIDTH = 640
+JPEG_QUALITY = 80
+
+
+@lru_cache(maxsize=1)
+def live_device() -> torch.device:
+    """The device webcam frames run on, chosen once per process (STYLECORE_DEVICE or auto)."""
+    return pick_device(None)
+
+
+def has_gpu() -> bool:
+    return live_device().type != "cpu"
+
+
+def frame_width(device: torch.device | None = None) -> int:
+    """The widest frame worth sending from the browser: smaller on a CPU (default: live_device())."""
+    device = device or live_device()
+    return GPU_WIDTH if device.type != "cpu" else CPU_WIDTH
+
+
+def _decode(jpeg: bytes) -> Image.Image:
+    """The frame as RGB; ImageError when the bytes are not a (whole) picture."""
+    try:
+        return Image.open(io.BytesIO(jpeg)).convert("RGB")
+    except (UnidentifiedImageError, OSError) as error:
+        raise ImageError("The frame is not a JPEG picture.") from error
+
+
+def stylize_jpeg(model_path: str | Path, jpeg: bytes) -> bytes:
+    """One browser frame through a Johnson model file; ImageError when the bytes are not a picture."""
+    image = _decode(jpeg)
+    device = live_device()
+    width = frame_width(device)
+    if image.width > width:
+        image = image.resize((width, max(8, round(image.height * width / image.width))), Image.Resampling.BILINEAR)
+    # cached_model keeps a few loaded networks per process (keyed by file and mtime)
+    stylize, _ = johnson.frame_function(johnson.cached_model(model_path), device)
+    styled = tensor_to_image(stylize(image_to_tensor(image, device)))
+    out = io.BytesIO()
+    styled.save(out, format="JPEG", quality=JPEG_QUALITY)
+    return out.getvalue()
+
+
+def capture_record(model_path: str | Path, jpeg: bytes, *, model_name: str, params: dict | None = None) -> RunRecord:
+    """What made a captured webcam frame, for its Result.
+
+    `model_name` is the name people know the model by; `params` adds the caller's own
+    entries (e.g. the gallery's model id) after it.
+    """
+    width, height = _decode(jpeg).size
+    return RunRecord(
+        algorithm="johnson",
+        params={"model": model_name, **(params or {}), "source": "webcam", "width": width, "height": height},
+        device=describe_device(live_device()),
+        weights=model_name,
+        random_weights=is_untrained(johnson.cached_model(model_path).meta),
+        steps_done=1,
+    )
