@@ -97,9 +97,9 @@ def _johnson_config(options: Mapping[str, Any], style_weights: Sequence[float]) 
 
 def _johnson_run(job: ModelRun, inputs: RunInputs, on_progress: ProgressCallback) -> RunRecord:
     model = local_copy(job.model.file, Path(inputs.output).parent, "model")
-    record = johnson.run_files(model, inputs.content, inputs.output, size=job.config.size, on_progress=on_progress)
-    record.params["model"] = job.model.name  # the model's name, not the scratch copy's
-    return record
+    return johnson.run_files(
+        model, inputs.content, inputs.output, size=job.config.size, model_name=job.model.name, on_progress=on_progress
+    )
 
 
 JOHNSON = Algorithm(
@@ -143,11 +143,15 @@ def _chen_config(options: Mapping[str, Any], style_weights: Sequence[float]) -> 
 
 def _chen_run(job: ModelRun, inputs: RunInputs, on_progress: ProgressCallback) -> RunRecord:
     decoder = local_copy(job.model.file, Path(inputs.output).parent, "decoder")
-    record = chen.run_files(
-        inputs.content, inputs.styles[0], inputs.output, job.config, decoder=decoder, on_progress=on_progress
+    return chen.run_files(
+        inputs.content,
+        inputs.styles[0],
+        inputs.output,
+        job.config,
+        decoder=decoder,
+        decoder_name=job.model.name,
+        on_progress=on_progress,
     )
-    record.params["decoder"] = job.model.name
-    return record
 
 
 CHEN = Algorithm(

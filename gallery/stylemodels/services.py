@@ -12,11 +12,9 @@ import os
 import shutil
 import tempfile
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-import torch
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
@@ -35,12 +33,12 @@ from gallery.core.users import User
 from gallery.studio import algorithms as studio_algorithms
 from gallery.studio import services as studio_services
 from gallery.studio.models import JobStyle, Upload
-from stylecore import chen, johnson, modelfile
+from stylecore import chen, johnson, modelfile, samples
 from stylecore.errors import ImageError, ModelFileError, OptionError, StylecoreError
 from stylecore.images import inspect_image
+from stylecore.modelcheck import check_model_file, convert_pth
 from stylecore.progress import Progress
 
-from . import samples
 from .models import CompareGroup, Kind, StyleModel, TrainingRun
 from .photos import build_photo_folder
 
@@ -51,44 +49,6 @@ MAX_HISTORY_POINTS = 600  # loss history points kept per training run; older one
 
 
 # --- Model files -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CheckedModel:
-    kind: str
-    variant: str
-    metadata: dict
-    from_pth: bool
-
-
-def check_model_file(path: Path) -> CheckedModel:
-    """Safe loader + expected layout + one tiny forward pass; ModelFileError with a clear message otherwise.
-
-    Our .safetensors files say their kind in their metadata; anything else is treated as a
-    fast-neural-style .pth and read with ``torch.load(weights_only=True)`` (nothing in it runs).
-    """
-    from_pth = not modelfile.is_safetensors(path)
-    kind = "johnson" if from_pth else modelfile.read_metadata(path).get("kind")
-    if kind == Kind.JOHNSON:
-        net, meta = johnson.load_transformer(path)
-        variant = net.variant
-        probe = lambda: johnson.stylize(net, torch.rand(1, 3, 16, 16))  # noqa: E731
-    elif kind == Kind.CHEN_DECODER:
-        net, meta = chen.load_decoder(path)
-        variant = meta.get("variant", "")
-        probe = lambda: net(torch.zeros(1, 256, 4, 4))  # noqa: E731
-    else:
-        raise ModelFileError(
-            f"not a style model: the file's kind is {kind!r}, expected a Johnson network or a Chen decoder"
-        )
-    try:
-        with torch.inference_mode():
-            out = probe()
-    except (RuntimeError, ValueError) as error:
-        raise ModelFileError(f"the network failed a test run ({str(error).splitlines()[0]})") from None
-    if not torch.isfinite(out).all():
-        raise ModelFileError("the network's test output is not finite (damaged weights?)")
-    return CheckedModel(kind=kind, variant=variant, metadata=meta, from_pth=from_pth)
 
 
 def _unique_slug(name: str) -> str:
@@ -144,10 +104,12 @@ def style_model_import(
             raise ValidationError({"file": f"This model file was refused: {error}"}) from None
         stored = uploaded
         if checked.from_pth:
-            net, _ = johnson.load_transformer(uploaded)
-            stored = Path(scratch) / "model.safetensors"
-            training = {"source": "fast-neural-style .pth", "original_name": PurePosixPath(file.name or "").name}
-            modelfile.save_model(stored, net.state_dict(), johnson.model_metadata(net, style=name, training=training))
+            stored = convert_pth(
+                uploaded,
+                Path(scratch) / "model.safetensors",
+                style=name,
+                original_name=PurePosixPath(file.name or "").name,
+            )
         model = StyleModel(
             name=name[:120],
             slug=_unique_slug(name),

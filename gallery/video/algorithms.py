@@ -111,11 +111,16 @@ def _run(job: VideoRun, inputs: RunInputs, on_progress: ProgressCallback) -> Run
     network = job.model or job.decoder
     copy = local_copy(network.file, folder, "network")
     model, style, decoder = (copy, None, None) if job.model else (CHEN, inputs.styles[0], copy)
-    record = video.run_files(
-        model, inputs.content, inputs.output, job.config, style=style, decoder=decoder, on_progress=on_progress
+    return video.run_files(
+        model,
+        inputs.content,
+        inputs.output,
+        job.config,
+        style=style,
+        decoder=decoder,
+        network_name=network.name,
+        on_progress=on_progress,
     )
-    record.params["model" if job.model else "decoder"] = network.name  # not the scratch copy's name
-    return record
 
 
 VIDEO = Algorithm(

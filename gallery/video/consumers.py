@@ -17,9 +17,10 @@ from django.core.exceptions import ValidationError
 
 from gallery.stylemodels.models import Kind, StyleModel
 from gallery.stylemodels.selectors import style_models_enabled
+from stylecore import live
 from stylecore.errors import StylecoreError
 
-from . import live, services
+from . import services, webcam
 
 UNAUTHORIZED = 4401  # close code for anonymous visitors
 
@@ -84,7 +85,7 @@ class WebcamConsumer(AsyncWebsocketConsumer):
                 await self._send_json(type="error", message="Choose a style first.")
                 continue
             try:
-                styled = await asyncio.to_thread(live.stylize_jpeg, model, frame)
+                styled = await asyncio.to_thread(webcam.stylize_jpeg, model, frame)
             except StylecoreError as error:
                 await self._send_json(type="error", message=str(error))
                 continue
@@ -105,7 +106,7 @@ class WebcamConsumer(AsyncWebsocketConsumer):
 
     def _store(self, jpeg: bytes, model: StyleModel):  # noqa: ANN202
         return services.capture_create(
-            owner=self.user, jpeg=jpeg, record=live.capture_record(model, jpeg), title=f"Webcam × {model.name}"
+            owner=self.user, jpeg=jpeg, record=webcam.capture_record(model, jpeg), title=f"Webcam × {model.name}"
         )
 
     async def _send_json(self, **message: Any) -> None:

@@ -14,8 +14,9 @@ from gallery.core.errors import show_errors
 from gallery.core.http import visible_or_login
 from gallery.stylemodels.models import Kind
 from gallery.stylemodels.selectors import style_models_enabled
+from stylecore import live
 
-from . import live, selectors, services
+from . import selectors, services
 from .forms import VideoJobForm, VideoUploadForm
 from .ranges import ranged_file_response
 

@@ -104,10 +104,13 @@ def run_files(
     config: ChenConfig,
     *,
     decoder: Path,
+    decoder_name: str | None = None,
     device: str | None = None,
     on_progress: ProgressCallback | None = None,
 ) -> RunRecord:
-    """Load content and style, swap, decode, and save the result with its RunRecord."""
+    """Load content and style, swap, decode, and save the result with its RunRecord
+    (``decoder_name``: what the record calls the decoder; default: its file name)."""
+    decoder_name = decoder_name or Path(decoder).name
     output_format(output)
     started = time.perf_counter()
     torch_device = pick_device(device)
@@ -127,9 +130,9 @@ def run_files(
     )
     record = RunRecord(
         algorithm="chen",
-        params={**config.to_params(), "decoder": Path(decoder).name, "seconds": result.seconds},
+        params={**config.to_params(), "decoder": decoder_name, "seconds": result.seconds},
         device=describe_device(torch_device),
-        weights=f"{encoder.weights_source} (decoder {Path(decoder).name})",
+        weights=f"{encoder.weights_source} (decoder {decoder_name})",
         random_weights=encoder.random_weights or is_untrained(meta),
         seconds=round(time.perf_counter() - started, 3),
         steps_done=1,

@@ -35,13 +35,16 @@ def run_files(
     size: int | None = None,
     device: str | None = None,
     engine: str = "auto",
+    model_name: str | None = None,
     on_progress: ProgressCallback | None = None,
 ) -> RunRecord:
     """Stylize one photo with a trained model and save it with its RunRecord.
 
-    ``engine``: see frame_function. One forward pass: progress is reported, but a stop
-    request cannot cut it short.
+    ``engine``: see frame_function. ``model_name``: what the record calls the model (the name
+    people know it by; default: the file name). One forward pass: progress is reported, but a
+    stop request cannot cut it short.
     """
+    model_name = model_name or Path(model).name
     config = JohnsonConfig(size=size)
     output_format(output)
     started = time.perf_counter()
@@ -60,17 +63,17 @@ def run_files(
         algorithm="johnson",
         params={
             **config.to_params(),
-            "model": Path(model).name,
+            "model": model_name,
             "style": meta.get("style"),
             "variant": net.variant,
             "engine": engine,
         },
         device=describe_device(torch_device),
-        weights=f"{Path(model).name} (VGG for training: {trained.get('vgg_weights', 'unknown')})",
+        weights=f"{model_name} (VGG for training: {trained.get('vgg_weights', 'unknown')})",
         random_weights=is_untrained(meta),
         seconds=round(time.perf_counter() - started, 3),
         steps_done=1,
     )
     save_image(tensor_to_image(result), output, record=record, alpha=loaded.alpha)
-    log.info("johnson: %s in %.2f s -> %s", Path(model).name, record.seconds, output)
+    log.info("johnson: %s in %.2f s -> %s", model_name, record.seconds, output)
     return record

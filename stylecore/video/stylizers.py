@@ -35,16 +35,17 @@ class Stylizer:
     params: dict
 
 
-def johnson_stylizer(model: str | Path, device: torch.device) -> Stylizer:
+def johnson_stylizer(model: str | Path, device: torch.device, name: str | None = None) -> Stylizer:
+    name = name or Path(model).name
     loaded = johnson.cached_model(model)
     fn, engine = johnson.frame_function(loaded, device)
     return Stylizer(
         fn=fn,
         algorithm="johnson",
-        weights=Path(model).name,
+        weights=name,
         random_weights=is_untrained(loaded.meta),
         params={
-            "model": Path(model).name,
+            "model": name,
             "style": loaded.meta.get("style"),
             "variant": loaded.net.variant,
             "engine": engine,
@@ -53,10 +54,15 @@ def johnson_stylizer(model: str | Path, device: torch.device) -> Stylizer:
 
 
 def chen_stylizer(
-    style: str | Path, decoder: str | Path, device: torch.device, config: chen.ChenConfig | None = None
+    style: str | Path,
+    decoder: str | Path,
+    device: torch.device,
+    config: chen.ChenConfig | None = None,
+    decoder_name: str | None = None,
 ) -> Stylizer:
     """Chen style swap with the style's patches encoded once for the whole video."""
     config = config or chen.ChenConfig()
+    decoder_name = decoder_name or Path(decoder).name
     net, meta = chen.load_decoder(decoder)
     net.to(device)
     trained = meta.get("training", {})
@@ -75,9 +81,9 @@ def chen_stylizer(
     return Stylizer(
         fn=fn,
         algorithm="chen",
-        weights=f"{encoder.weights_source} (decoder {Path(decoder).name})",
+        weights=f"{encoder.weights_source} (decoder {decoder_name})",
         random_weights=encoder.random_weights or is_untrained(meta),
-        params={**config.to_params(), "style": Path(style).name, "decoder": Path(decoder).name},
+        params={**config.to_params(), "style": Path(style).name, "decoder": decoder_name},
     )
 
 
@@ -90,19 +96,21 @@ def run_files(
     style: str | Path | None = None,
     decoder: str | Path | None = None,
     chen_config: chen.ChenConfig | None = None,
+    network_name: str | None = None,
     device: str | None = None,
     on_progress: ProgressCallback | None = None,
 ) -> RunRecord:
     """Stylize a video file with a Johnson model file, or with Chen style swap (`model` "chen",
-    with `style` image and `decoder` file). The CLI and the gallery's worker both call this."""
+    with `style` image and `decoder` file). The CLI and the gallery's worker both call this.
+    ``network_name``: what the record calls the model or decoder (default: its file name)."""
     info = inspect_video(source)  # refuse a bad upload before loading any network
     torch_device = pick_device(device)
     if str(model) == "chen":
         if style is None or decoder is None:
             raise OptionError("style", "chen needs a style image and a decoder file")
-        stylizer = chen_stylizer(style, decoder, torch_device, chen_config)
+        stylizer = chen_stylizer(style, decoder, torch_device, chen_config, decoder_name=network_name)
     else:
-        stylizer = johnson_stylizer(model, torch_device)
+        stylizer = johnson_stylizer(model, torch_device, name=network_name)
     record = stylize_video(
         source,
         output,

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from gallery.studio.models import Job, Result
+from stylecore.images import read_record
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(240)]
 
@@ -25,6 +26,9 @@ def test_a_johnson_job_runs_with_the_chosen_model(worker, owner, owner_client, u
     assert job.options == {"model": model.pk, "size": 40}
     result = Result.objects.get(job=job)
     assert result.algorithm == "johnson" and result.params["model"] == "Waves"
+    # the record inside the PNG was written once, with the name people know, and agrees with the row
+    assert read_record(result.image.path)["params"]["model"] == "Waves"
+    assert "Waves" in result.weights_source
     assert max(result.width, result.height) == 40
     assert result.random_weights  # an untrained model is marked as such
 
@@ -53,6 +57,7 @@ def test_a_chen_job_runs_with_any_uploaded_style(worker, owner, owner_client, up
     assert job.state == Job.State.SUCCEEDED, job.message
     result = Result.objects.get(job=job)
     assert result.algorithm == "chen" and result.params["decoder"] == "Decoder"
+    assert read_record(result.image.path)["params"]["decoder"] == "Decoder"
     assert (result.width, result.height) == (content.width, content.height)
     assert set(result.params["seconds"]) == {"encode", "swap", "decode"}
 

@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from gallery.stylemodels.models import TrainingRun
-from tests.browser.test_a_visitor_makes_a_picture import browser  # noqa: F401 - the shared chromium fixture
 from tests.conftest import ARTIFACTS
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(180)]
@@ -22,7 +21,7 @@ def history(steps: int) -> list[dict]:
     ]
 
 
-def test_the_training_page_draws_the_live_loss_curve(live_server, staff_user, browser) -> None:  # noqa: ANN001, F811
+def test_the_training_page_draws_the_live_loss_curve(live_server, staff_user, browser) -> None:  # noqa: ANN001
     now = timezone.now()
     run = TrainingRun.objects.create(
         name="Waves",

@@ -38,6 +38,7 @@ def upload(client, path: Path, name: str = "Waves"):  # noqa: ANN001, ANN201
     return client.post(reverse(ADD_URL), {"file": as_upload(path), "name": name, "description": "test"})
 
 
+@pytest.mark.slow
 def test_a_safetensors_johnson_model_is_saved_disabled_with_a_preview(staff_client, tmp_path: Path) -> None:  # noqa: ANN001
     response = upload(staff_client, johnson_file(tmp_path / "waves.safetensors"))
 
@@ -52,6 +53,7 @@ def test_a_safetensors_johnson_model_is_saved_disabled_with_a_preview(staff_clie
     assert net.variant == "light"
 
 
+@pytest.mark.slow
 def test_a_fast_neural_style_pth_is_converted_to_safetensors(staff_client, tmp_path: Path) -> None:  # noqa: ANN001
     torch.manual_seed(1)
     pth = tmp_path / "candy.pth"
@@ -67,6 +69,7 @@ def test_a_fast_neural_style_pth_is_converted_to_safetensors(staff_client, tmp_p
     assert model.preview
 
 
+@pytest.mark.slow
 def test_a_chen_decoder_is_recognised_from_its_metadata(staff_client, tmp_path: Path) -> None:  # noqa: ANN001
     response = upload(staff_client, chen_file(tmp_path / "decoder.safetensors"), name="Decoder")
     assert response.status_code == 302, response.content.decode()[:2000]

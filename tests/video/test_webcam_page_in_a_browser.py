@@ -17,16 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ARTIFACTS, ROOT, WORKER_ENV, client_for
-
-CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--use-fake-device-for-media-stream",
-    "--use-fake-ui-for-media-stream",
-]
+from tests.conftest import ARTIFACTS, FAKE_CAMERA_ARGS, ROOT, WORKER_ENV, client_for
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(240)]
 
@@ -77,20 +68,15 @@ def asgi_server(tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.fixture
-def page():  # noqa: ANN201
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing: apt-get install chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1200, "height": 900})
-        page = context.new_page()
-        page.set_default_timeout(60_000)
-        yield page
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=ARTIFACTS / "webcam-last-page.png", full_page=True)  # where a failing test stopped
-        browser.close()
+def page(launch_browser):  # noqa: ANN001, ANN201
+    """A page in chromium with its fake camera (a moving test pattern) and no permission prompt."""
+    context = launch_browser(*FAKE_CAMERA_ARGS).new_context(viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    yield page
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / "webcam-last-page.png", full_page=True)  # where a failing test stopped
+    context.close()
 
 
 def test_the_webcam_page_shows_live_stylized_frames(asgi_server, page, owner, style_model_factory) -> None:  # noqa: ANN001

@@ -13,8 +13,8 @@ from PIL import Image
 
 from gallery.asgi import application
 from gallery.studio.models import Result
-from gallery.video import live
 from gallery.video.consumers import UNAUTHORIZED, WebcamConsumer
+from stylecore import live
 from tests.conftest import image_bytes
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(120)]
