@@ -1,4 +1,4 @@
-"""Shared fixtures: the people every permission test uses, images, a real worker process.
+"""Shared fixtures: the people every permission test uses, images, a real worker process, a real browser.
 
 Tests run with random VGG weights and tiny images. The test database is a SQLite *file* in a
 per-run temporary folder (not in memory), so a real `manage.py qcluster` subprocess can share it.
@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, NoReturn
 
 import pytest
 
@@ -291,3 +292,82 @@ def worker_factory(
 def worker(worker_factory: Callable[..., Worker]) -> Worker:
     """One real worker shared by a module's tests (use with transactional_db or live_server)."""
     return worker_factory()
+
+
+# --- A real browser --------------------------------------------------------------------------
+
+# Playwright drives Debian's chromium (never a downloaded one). Without it the browser tests skip,
+# unless REQUIRE_BROWSER is set (.ci/run sets it): then they fail, so CI cannot pass without them.
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+INSTALL_CHROMIUM = "apt-get install chromium"
+CHROMIUM_ARGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+)
+FAKE_CAMERA_ARGS = ("--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream")
+
+
+def browser_missing(reason: str) -> NoReturn:
+    if os.environ.get("REQUIRE_BROWSER"):
+        pytest.fail(f"{reason} (REQUIRE_BROWSER is set, so browser tests fail instead of skipping)", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def launch_browser() -> Iterator[Callable[..., Any]]:
+    """launch_browser(*extra_chromium_args) -> a Playwright Browser on Debian's chromium.
+
+    One browser per distinct argument list, shared by the module's tests and closed at its end
+    (e.g. `launch_browser(*FAKE_CAMERA_ARGS)` for a fake webcam). Module scope, not session: Playwright's
+    sync API keeps an event loop in the test thread while it runs, which other tests' asyncio would trip on.
+    """
+    if not CHROMIUM.exists():
+        browser_missing(f"{CHROMIUM} is missing: {INSTALL_CHROMIUM}")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        browser_missing("playwright is not installed: ./dev test installs requirements-dev.txt")
+
+    launched: dict[tuple[str, ...], Any] = {}
+    with sync_playwright() as playwright:
+
+        def launch(*extra_args: str) -> Any:
+            if extra_args not in launched:
+                launched[extra_args] = playwright.chromium.launch(
+                    executable_path=str(CHROMIUM), args=[*CHROMIUM_ARGS, *extra_args]
+                )
+            return launched[extra_args]
+
+        yield launch
+        for browser in launched.values():
+            browser.close()
+
+
+@pytest.fixture(scope="module")
+def browser(launch_browser: Callable[..., Any]) -> Any:
+    """The module's chromium with the usual arguments (see launch_browser)."""
+    return launch_browser()
+
+
+# --- Markers, added from the fixtures a test uses, so a new test cannot forget them ---------------
+
+WORKER_FIXTURES = {"worker", "worker_factory"}
+BROWSER_FIXTURES = {"browser", "launch_browser"}
+# Slow by nature: a worker or a browser takes seconds to start; every model style_model_factory makes is
+# imported through the service, which renders its preview with the network (about a second each on 2 cores).
+SLOW_FIXTURES = WORKER_FIXTURES | BROWSER_FIXTURES | {"style_model_factory"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if fixtures & WORKER_FIXTURES:
+            item.add_marker(pytest.mark.worker)
+        if fixtures & BROWSER_FIXTURES:
+            item.add_marker(pytest.mark.browser)
+        if fixtures & SLOW_FIXTURES:
+            item.add_marker(pytest.mark.slow)

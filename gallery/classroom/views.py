@@ -20,9 +20,8 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
-from gallery.core.http import file_response
+from gallery.core.http import image_or_thumb
 from gallery.studio import algorithms
-from gallery.studio.models import Result, Upload
 
 from . import selectors, services
 from .forms import AssignmentForm, CoTeacherForm, CourseForm, GradeForm, JoinForm, SubmissionForm
@@ -44,13 +43,6 @@ def _save(form: Form, write) -> object | None:  # noqa: ANN001
 
 def _status(form: Form) -> int:
     return 400 if form.errors else 200
-
-
-def _image_or_thumb(found: Upload | Result, variant: str) -> HttpResponse:
-    """The image or its thumbnail, as the URL's last part asks; any other name is a 404."""
-    if variant not in ("image", "thumb"):
-        raise Http404("No such file.")
-    return file_response(found.thumbnail if variant == "thumb" else found.image)
 
 
 # --- Courses ---------------------------------------------------------------------------------
@@ -329,7 +321,7 @@ def assignment_use_styles(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def provided_style_file(request: HttpRequest, pk: int, upload_pk: int, variant: str) -> HttpResponse:
     assignment = selectors.assignment_for(request.user, pk)
-    return _image_or_thumb(selectors.provided_style_for(request.user, assignment, upload_pk), variant)
+    return image_or_thumb(selectors.provided_style_for(request.user, assignment, upload_pk), variant)
 
 
 @login_required
@@ -408,7 +400,7 @@ def submission_show(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def submission_result_file(request: HttpRequest, pk: int, token: str, variant: str) -> HttpResponse:
-    return _image_or_thumb(selectors.submission_result_for(request.user, pk, token), variant)
+    return image_or_thumb(selectors.submission_result_for(request.user, pk, token), variant)
 
 
 @login_required
@@ -418,4 +410,4 @@ def submission_result_input(request: HttpRequest, pk: int, token: str, upload_pk
     upload = next((u for u in selectors.result_inputs(result) if u.pk == upload_pk), None)
     if upload is None:
         raise Http404("No such image.")
-    return _image_or_thumb(upload, variant)
+    return image_or_thumb(upload, variant)

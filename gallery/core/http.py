@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import PurePosixPath
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.contrib.auth.views import redirect_to_login
 from django.db.models.fields.files import FieldFile
@@ -22,6 +22,13 @@ def visible_or_login(request: HttpRequest, lookup: Callable[[], T]) -> T | HttpR
         if request.user.is_authenticated:
             raise
         return redirect_to_login(request.get_full_path())
+
+
+def image_or_thumb(found: Any, variant: str) -> FileResponse:
+    """An Upload's or Result's image or thumbnail, as the URL's last part asks; any other name is a 404."""
+    if variant not in ("image", "thumb"):
+        raise Http404("No such file.")
+    return file_response(found.thumbnail if variant == "thumb" else found.image)
 
 
 def file_response(field: FieldFile, *, download_name: str | None = None) -> FileResponse:

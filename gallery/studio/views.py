@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from gallery.core.conf import studio_setting
 from gallery.core.errors import show_errors
-from gallery.core.http import file_response, visible_or_login
+from gallery.core.http import file_response, image_or_thumb, visible_or_login
 from gallery.core.users import is_owner
 
 from . import algorithms, selectors, services
@@ -107,10 +107,7 @@ def upload_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def upload_file(request: HttpRequest, pk: int, variant: str) -> HttpResponse:
-    if variant not in ("image", "thumb"):
-        raise Http404("No such file.")
-    upload = selectors.upload_of(request.user, pk)
-    return file_response(upload.thumbnail if variant == "thumb" else upload.image)
+    return image_or_thumb(selectors.upload_of(request.user, pk), variant)
 
 
 # --- Jobs ------------------------------------------------------------------------------------
@@ -243,9 +240,9 @@ def result_input(request: HttpRequest, token: str, upload_pk: int, variant: str)
     job = result.job
     inputs = [job.content] + [s.upload for s in job.job_styles.all()] if job else []
     upload = next((u for u in inputs if u is not None and u.pk == upload_pk), None)
-    if upload is None or variant not in ("image", "thumb"):
+    if upload is None:
         raise Http404("No such image.")
-    return file_response(upload.thumbnail if variant == "thumb" else upload.image)
+    return image_or_thumb(upload, variant)
 
 
 @login_required

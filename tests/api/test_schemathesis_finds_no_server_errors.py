@@ -20,7 +20,7 @@ from schemathesis.specs.openapi.checks import (
 
 # No 5xx, and every answer is one the schema documents (status, content type, body shape).
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(240)]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(240), pytest.mark.slow]
 
 EXAMPLES_PER_OPERATION = 4
 BOUNDED = settings(

@@ -7,7 +7,6 @@ one sized for the README (copy it over docs/job-page.png by hand when the page c
 
 from __future__ import annotations
 
-import os
 import time
 from pathlib import Path
 
@@ -16,31 +15,7 @@ from PIL import Image, ImageDraw
 
 from tests.conftest import ARTIFACTS, PASSWORD
 
-CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(300)]
-
-
-@pytest.fixture(scope="module")
-def browser():  # noqa: ANN201
-    if not CHROMIUM.exists():
-        if os.environ.get("REQUIRE_BROWSER"):
-            pytest.fail(f"{CHROMIUM} is missing (apt-get install chromium)")
-        pytest.skip(f"{CHROMIUM} is missing: apt-get install chromium (CI does)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
