@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
+from gallery.core.errors import show_errors
 from gallery.core.http import image_or_thumb
 from gallery.studio import algorithms
 
@@ -37,7 +38,7 @@ def _save(form: Form, write) -> object | None:  # noqa: ANN001
     try:
         return write(form.cleaned_data)
     except ValidationError as error:
-        form.add_error(None, error)
+        show_errors(error, form)
         return None
 
 
