@@ -27,3 +27,11 @@ class WeightsError(StylecoreError):
 
 class ModelFileError(StylecoreError):
     """A trained-model file is unreadable, unsafe (pickled objects) or of the wrong layout."""
+
+
+class CatalogueError(StylecoreError):
+    """A model catalogue file is unreadable or malformed; the message names the entry and field."""
+
+
+class FetchError(StylecoreError):
+    """A catalogue file could not be fetched or was refused; one line: which file, what went wrong, what to do."""

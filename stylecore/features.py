@@ -56,6 +56,18 @@ def weights_are_random(spec: str | None = None) -> bool:
     return resolve_weights(spec) == "random"
 
 
+def state_shapes() -> dict[str, tuple[int, ...]]:
+    """The shape of every tensor of vgg19().features' state_dict, keyed "0.weight", "0.bias", ..., "34.bias"."""
+    shapes, in_channels, index = {}, 3, 0
+    for item in _CONFIG:
+        if item == "M":
+            index += 1
+            continue
+        shapes[f"{index}.weight"], shapes[f"{index}.bias"] = (item, in_channels, 3, 3), (item,)
+        in_channels, index = item, index + 2
+    return shapes
+
+
 def _random_state() -> dict[str, torch.Tensor]:
     """What vgg19(weights=None) initialises (Kaiming normal, fan_out; zero bias), from a fixed seed."""
     generator = torch.Generator().manual_seed(RANDOM_SEED)

@@ -30,6 +30,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
 from django.test import Client  # noqa: E402
 from PIL import Image  # noqa: E402
 
+from tests.helpers.catalogue_server import CatalogueServer, serving  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "a-long-test-password-42"
 ARTIFACTS = ROOT / "test-artifacts"
@@ -371,3 +373,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
         if fixtures & SLOW_FIXTURES:
             item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture
+def served() -> Iterator[CatalogueServer]:
+    """A local HTTP server (127.0.0.1, a free port) for model catalogue files; shut down after the test."""
+    with serving() as server:
+        yield server

@@ -48,6 +48,7 @@ class StyleModel(models.Model):
         UPLOADED = "uploaded", "Uploaded (.safetensors)"
         TRAINED = "trained", "Trained here"
         IMPORTED_PTH = "imported-pth", "Imported fast-neural-style .pth"
+        CATALOGUE = "catalogue", "Fetched from the model catalogue"
 
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=140, unique=True)
@@ -59,6 +60,8 @@ class StyleModel(models.Model):
     description = models.TextField(blank=True)
     enabled = models.BooleanField(default=False, db_index=True, help_text="Only enabled models are offered to users.")
     source = models.CharField(max_length=20, choices=Source.choices)
+    # The catalogue entry it was fetched from (manage.py fetch_models), so fetching twice adds nothing.
+    catalogue_name = models.CharField(max_length=60, blank=True, db_index=True)
     training_params = models.JSONField(default=dict, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="style_models"

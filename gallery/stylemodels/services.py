@@ -7,13 +7,14 @@ has the same lifecycle as a studio job (gallery.core.runs).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import shutil
 import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, BinaryIO
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -35,8 +36,9 @@ from gallery.studio import services as studio_services
 from gallery.studio.models import JobStyle, Upload
 from stylecore import chen, johnson, modelfile, samples
 from stylecore.errors import ImageError, ModelFileError, OptionError, StylecoreError
+from stylecore.fetch import Fetched
 from stylecore.images import inspect_image
-from stylecore.modelcheck import check_model_file, convert_pth
+from stylecore.modelcheck import CheckedModel, check_model_file, convert_pth
 from stylecore.progress import Progress
 
 from .models import CompareGroup, Kind, StyleModel, TrainingRun
@@ -59,7 +61,7 @@ def _unique_slug(name: str) -> str:
     return slug
 
 
-def _check_style_image(style_image: UploadedFile | None) -> str | None:
+def _check_style_image(style_image: BinaryIO | None) -> str | None:
     """The stored extension for a valid style image; ValidationError({"style_image": ...}) otherwise."""
     if style_image is None:
         return None
@@ -92,9 +94,10 @@ def style_model_import(
     if file.size is not None and file.size > MAX_MODEL_BYTES:
         raise ValidationError({"file": f"The file is too large: at most {MAX_MODEL_BYTES // 2**20} MB."})
     style_ext = _check_style_image(style_image)
+    original_name = PurePosixPath(file.name or "").name
     with tempfile.TemporaryDirectory(prefix="model-upload-") as scratch:
         # errors name the file as staff know it; the stored name is chosen by the server
-        uploaded = Path(scratch) / (get_valid_filename(PurePosixPath(file.name or "").name) or "upload.bin")
+        uploaded = Path(scratch) / (get_valid_filename(original_name) or "upload.bin")
         with uploaded.open("wb") as out:
             for chunk in file.chunks():
                 out.write(chunk)
@@ -104,30 +107,67 @@ def style_model_import(
             raise ValidationError({"file": f"This model file was refused: {error}"}) from None
         stored = uploaded
         if checked.from_pth:
-            stored = convert_pth(
-                uploaded,
-                Path(scratch) / "model.safetensors",
-                style=name,
-                original_name=PurePosixPath(file.name or "").name,
-            )
-        model = StyleModel(
+            stored = convert_pth(uploaded, Path(scratch) / "model.safetensors", style=name, original_name=original_name)
+        model = _create_model(
+            stored,
+            checked,
+            style_image=(style_image, style_ext) if style_image is not None else None,
             name=name[:120],
             slug=_unique_slug(name),
-            kind=checked.kind,
-            variant=checked.variant,
             description=description.strip(),
             enabled=enabled,
             created_by=created_by,
             source=StyleModel.Source.IMPORTED_PTH if checked.from_pth else StyleModel.Source.UPLOADED,
-            training_params=checked.metadata.get("training", {}),
         )
-        with files_kept_only_if_saved(model, "file", "style_image"):
-            with stored.open("rb") as data:
-                model.file.save("model.safetensors", File(data), save=False)
-            if style_image is not None:
-                model.style_image.save(f"style.{style_ext}", File(style_image), save=False)
-            model.save()
     _make_preview_or_log(model)
+    return model
+
+
+def style_model_from_catalogue(*, fetched: Fetched) -> StyleModel | None:
+    """An enabled StyleModel (with its style image and preview) for a fetched catalogue network;
+    None when one was made from this catalogue entry before (running the fetch twice changes nothing)."""
+    entry = fetched.entry
+    if StyleModel.objects.filter(catalogue_name=entry.name).exists():
+        return None
+    checked = check_model_file(fetched.path)
+    with contextlib.ExitStack() as stack:
+        style_image = None
+        if fetched.style_image is not None:
+            handle = stack.enter_context(fetched.style_image.open("rb"))
+            style_image = (handle, _check_style_image(handle))
+        model = _create_model(
+            fetched.path,
+            checked,
+            style_image=style_image,
+            name=entry.title[:120],
+            slug=_unique_slug(entry.name),
+            description=f"{entry.title}, from the model catalogue ({entry.licence}; {entry.source}).",
+            enabled=True,
+            created_by=None,
+            source=StyleModel.Source.CATALOGUE,
+            catalogue_name=entry.name,
+        )
+    _make_preview_or_log(model)
+    return model
+
+
+def _create_model(
+    path: Path, checked: CheckedModel, *, style_image: tuple[BinaryIO, str] | None, **fields: Any
+) -> StyleModel:
+    """Store a checked .safetensors file (and its style image) as a StyleModel row; no orphan files."""
+    model = StyleModel(
+        kind=checked.kind,
+        variant=checked.variant,
+        training_params=checked.metadata.get("training", {}),
+        **fields,
+    )
+    with files_kept_only_if_saved(model, "file", "style_image"):
+        with path.open("rb") as data:
+            model.file.save("model.safetensors", File(data), save=False)
+        if style_image is not None:
+            image, extension = style_image
+            model.style_image.save(f"style.{extension}", File(image), save=False)
+        model.save()
     return model
 
 

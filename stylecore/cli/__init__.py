@@ -14,7 +14,7 @@ import sys
 
 from ..errors import StylecoreError
 
-COMMAND_MODULES = ("gatys", "denoise", "johnson", "chen", "video")
+COMMAND_MODULES = ("gatys", "denoise", "johnson", "chen", "video", "fetch")
 
 
 def build_parser() -> argparse.ArgumentParser:
