@@ -1,4 +1,4 @@
-"""`python -m stylecore COMMAND ...`: one subcommand module per algorithm.
+"""`stylecore COMMAND ...` (or `python -m stylecore COMMAND ...`): one subcommand module per algorithm.
 
 Each module in COMMAND_MODULES has ``register(subparsers)`` that adds its subcommands and sets
 ``func`` (called with the parsed args; returns an exit status). Bad input (any StylecoreError)
@@ -18,7 +18,9 @@ COMMAND_MODULES = ("gatys", "denoise", "johnson", "chen", "video", "fetch")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m stylecore", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="stylecore", description="Neural style transfer in plain PyTorch: Gatys, Johnson, Chen and ZS-N2N."
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMAND_MODULES:
