@@ -115,13 +115,18 @@ def _judge_styles(
         chosen.append((upload, float(weight)))
     fewest, most = entry.style_limits
     if not fewest <= len(styles) <= most:
-        if most == 0:
-            errors["styles"] = [f"{entry.label} takes no style image."]
-        else:
-            errors["styles"] = [f"Choose between {fewest} and {most} style images."]
+        errors["styles"] = [_style_count_message(entry, fewest, most)]
     elif any(not weight > 0 for _, weight in chosen):  # also refuses NaN
         errors["styles"] = ["Blend weights must be positive numbers."]
     return chosen
+
+
+def _style_count_message(entry: algorithms.Algorithm, fewest: int, most: int) -> str:
+    if most == 0:
+        return f"{entry.label} takes no style image."
+    if fewest == most:
+        return f"{entry.label} takes exactly {'one style image' if most == 1 else f'{most} style images'}."
+    return f"Choose between {fewest} and {most} style images."
 
 
 def job_create(

@@ -149,7 +149,7 @@ def job_create(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "option_forms": [(algorithms.REGISTRY[name], f) for name, f in options.items()],
-        "no_style_algorithms": " ".join(a.name for a in algorithms.offered() if a.style_limits[1] == 0),
+        "style_limits": {entry.name: entry.style_limits[1] for entry in algorithms.offered()},
         "has_photos": form.fields["content"].queryset.exists(),
         "has_errors": bool(form.errors) or any(f.errors for f in options.values() if f.is_bound),
     }

@@ -27,7 +27,13 @@
     return p.state_label;
   }
 
+  const startedAs = root.dataset.state;
+
   function render(p) {
+    if (p.state !== startedAs) {
+      // "Your job is queued." and the like were true when the page loaded; the state line says what is true now.
+      document.querySelector(".messages")?.remove();
+    }
     bar.style.width = `${p.percent}%`;
     progressbar.setAttribute("aria-valuenow", String(p.percent));
     root.dataset.state = p.state;
@@ -52,7 +58,9 @@
       const img = $("preview");
       if (img.getAttribute("src") !== p.preview_url) img.src = p.preview_url;
       img.hidden = false;
-      $("preview-caption").textContent = `Preview at step ${p.step}`;
+      $("preview-caption").textContent = p.finished ? "Last preview" : `Preview at step ${p.step}`;
+    } else if (p.finished) {
+      $("preview-caption").textContent = "No preview was made.";
     }
     const cancel = $("cancel");
     cancel.hidden = p.finished;

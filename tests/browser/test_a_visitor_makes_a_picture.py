@@ -88,9 +88,18 @@ def test_a_visitor_signs_up_uploads_runs_a_job_and_finds_the_result(live_server,
     page.locator("#id_gatys-steps").fill("60")
     page.locator("#id_gatys-optimizer").select_option("adam")
     assert page.locator("#id_denoise-steps").is_hidden()  # only the chosen algorithm's options show
+    page.get_by_label("Algorithm").select_option("chen")  # Chen takes one style, with no blend weight
+    assert page.get_by_label("Style 1").is_visible() and page.get_by_label("Style 2").is_hidden()
+    assert page.locator("#id_weight_1").is_hidden()
+    page.get_by_label("Algorithm").select_option("denoise")  # Denoise takes none
+    assert page.get_by_label("Style 1").is_hidden()
+    page.get_by_label("Algorithm").select_option("gatys")
+    assert page.get_by_label("Style 3").is_visible() and page.locator("#id_weight_1").is_visible()
     shot(page, "04-job-form")
     page.get_by_role("button", name="Start the job").click()
     page.get_by_text("Your job is queued.").wait_for()
+    page.get_by_text("Step ").first.wait_for()  # running: the page no longer claims it is queued
+    assert page.get_by_text("Your job is queued.").count() == 0
 
     bar = page.get_by_role("progressbar")
     seen: list[int] = []

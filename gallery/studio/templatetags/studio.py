@@ -1,0 +1,44 @@
+"""Names people use on pages, never ids or Python reprs: algorithm labels, option names and values."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from gallery.studio.algorithms import REGISTRY
+
+register = template.Library()
+
+
+@register.filter
+def algorithm_label(name: str) -> str:
+    """'gatys' -> 'Gatys (optimisation)'; a record's 'video:johnson' -> 'Video · Johnson (fast style network)'."""
+    labels = [REGISTRY[part].label if part in REGISTRY else part for part in (name or "").split(":")]
+    if len(labels) > 1 and labels[0].startswith("Video"):
+        labels[0] = "Video"
+    return " · ".join(labels)
+
+
+@register.filter
+def option_name(name: str) -> str:
+    """'content_weight' -> 'Content weight'."""
+    words = str(name).replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
+@register.filter
+def option_value(value: Any) -> str:
+    """A stored option or record value as text: numbers without float noise, yes/no, lists and
+    mappings as plain phrases ('encode 0.56, swap 1.2'), and 'default' for an unset one."""
+    if value is None or value == "":
+        return "default"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    if isinstance(value, dict):
+        return ", ".join(f"{option_name(key).lower()} {option_value(item)}" for key, item in value.items())
+    if isinstance(value, list | tuple):
+        return ", ".join(option_value(item) for item in value)
+    return str(value)
