@@ -56,6 +56,23 @@ def weights_are_random(spec: str | None = None) -> bool:
     return resolve_weights(spec) == "random"
 
 
+def torchvision_weights_file() -> Path:
+    """Where torchvision keeps (and looks for) the VGG19 ImageNet weights once downloaded."""
+    from torchvision.models import VGG19_Weights
+
+    return Path(torch.hub.get_dir()) / "checkpoints" / Path(VGG19_Weights.IMAGENET1K_V1.url).name
+
+
+def weights_status(spec: str | None = None) -> str:
+    """What a run would use, without loading anything: "random", "present" (a file is there) or
+    "missing" (torchvision would have to download it, or the given file does not exist)."""
+    spec = resolve_weights(spec)
+    if spec == "random":
+        return "random"
+    path = torchvision_weights_file() if spec == "torchvision" else Path(spec)
+    return "present" if path.is_file() else "missing"
+
+
 def state_shapes() -> dict[str, tuple[int, ...]]:
     """The shape of every tensor of vgg19().features' state_dict, keyed "0.weight", "0.bias", ..., "34.bias"."""
     shapes, in_channels, index = {}, 3, 0

@@ -49,7 +49,7 @@ import torch
 from .catalogue import JOHNSON, KINDS, SHIPPED, VGG19, Entry, StyleImage, load_catalogue
 from .download import CHUNK, TIMEOUT, Progress, download, source_for, verify
 from .errors import CatalogueError, FetchError, ImageError, ModelFileError
-from .features import state_shapes
+from .features import state_shapes, torchvision_weights_file
 from .images import inspect_image
 from .modelcheck import check_model_file, convert_pth
 
@@ -87,7 +87,8 @@ class Fetched:
 
 def vgg_target(entry: Entry | None = None) -> Path:
     """Where torchvision looks for the VGG19 weights: <torch.hub.get_dir()>/checkpoints/<file>."""
-    return Path(torch.hub.get_dir()) / "checkpoints" / (entry.file if entry is not None else "vgg19-dcbb9e9d.pth")
+    default = torchvision_weights_file()
+    return default.with_name(entry.file) if entry is not None else default
 
 
 def model_path(entry: Entry, folder: str | Path | None) -> Path:

@@ -101,6 +101,11 @@ def owner_client(owner) -> Client:  # noqa: ANN001
 
 
 @pytest.fixture
+def staff_client(staff_user) -> Client:  # noqa: ANN001
+    return client_for(staff_user)
+
+
+@pytest.fixture
 def other_client(other_user) -> Client:  # noqa: ANN001
     return client_for(other_user)
 

@@ -24,6 +24,7 @@ from django.core.exceptions import ValidationError
 from gallery.core.conf import studio_setting
 from stylecore import gatys, zsn2n
 from stylecore.errors import OptionError
+from stylecore.features import weights_status
 from stylecore.progress import ProgressCallback
 from stylecore.record import RunRecord
 
@@ -58,9 +59,12 @@ class Algorithm:
     output_suffix: str = ".png"  # PNG keeps alpha and the RunRecord text chunk
     offered: bool = True  # on the job page and the API's algorithm choices
     comparable: bool = False  # on the compare page (it needs a style to compare against)
-    # Entries that run a trained StyleModel: its kind, and the option that carries its id.
+    needs_vgg: bool = False  # runs VGG19: unavailable while its weights are missing
+    # Entries that run a trained StyleModel: its kind, the option that carries its id, and what to
+    # say while no model of the kind is enabled (None once one is).
     model_kind: str | None = None
     model_option: str | None = None
+    missing_models: Callable[[], str | None] | None = None
     # Entries whose input is not a photo Upload (videos): they take no content photo, judge their
     # own input (check_input), make local inputs (job, scratch folder) -> RunInputs, and store their
     # own output (job=, output=, record=) -> Result.
@@ -71,6 +75,12 @@ class Algorithm:
     @property
     def takes_photo(self) -> bool:
         return self.prepare_inputs is None
+
+    def unavailable_reason(self) -> str | None:
+        """Why a job of this algorithm would fail right now (None: it can run), for the job form."""
+        if self.needs_vgg and weights_status() == "missing":
+            return "needs the VGG19 weights, which this site does not have yet (staff: manage.py fetch_models)"
+        return self.missing_models() if self.missing_models is not None else None
 
     @property
     def style_limits(self) -> tuple[int, int]:
@@ -204,6 +214,7 @@ GATYS = Algorithm(
     build_config=_gatys_config,
     run=_gatys_run,
     comparable=True,
+    needs_vgg=True,
 )
 
 

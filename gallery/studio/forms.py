@@ -32,10 +32,23 @@ class UploadChoiceField(forms.ModelChoiceField):
         return f"{obj.title} ({obj.width}×{obj.height})"
 
 
+class AlgorithmSelect(forms.Select):
+    """The algorithm picker: an algorithm that cannot run now is shown, greyed out, with the reason."""
+
+    def create_option(self, name: str, value: Any, label: Any, selected: Any, index: int, **kwargs: Any) -> dict:
+        option = super().create_option(name, value, label, selected, index, **kwargs)
+        entry = algorithms.REGISTRY.get(str(value))
+        reason = entry.unavailable_reason() if entry is not None else None
+        if reason:
+            option["label"] = f"{label} — {reason}"
+            option["attrs"]["disabled"] = True
+        return option
+
+
 class JobForm(forms.Form):
     """Picks the algorithm and the images; each algorithm's options come from its own form."""
 
-    algorithm = forms.ChoiceField(choices=algorithms.algorithm_choices, initial="gatys")
+    algorithm = forms.ChoiceField(choices=algorithms.algorithm_choices, initial="gatys", widget=AlgorithmSelect)
     content = UploadChoiceField(queryset=Upload.objects.none(), label="Photo", empty_label="Choose a photo")
 
     def __init__(self, *args: Any, owner: Any, **kwargs: Any) -> None:

@@ -6,15 +6,19 @@ so other people cannot tell the two apart.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any, TypeVar
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
 
 from gallery.core.runs import run_progress
 from gallery.core.users import User, is_owner
+from stylecore.features import weights_status
 
+from . import algorithms
 from .models import Album, Job, JobStyle, Result, Upload, Visibility
 from .permissions import can_view
 
@@ -133,3 +137,22 @@ def album_results_for_viewer(user: User, album: Album) -> QuerySet[Result]:
     if not is_owner(user, album):
         results = results.exclude(visibility=Visibility.PRIVATE)
     return results.order_by("-created_at", "-id")
+
+
+SWEEP_TASK = "gallery.core.tasks.sweep_stale_runs"  # scheduled every minute: a worker that runs it is alive
+
+
+def site_health() -> dict[str, Any]:
+    """What the site can do right now, for the staff's status panel: the VGG19 weights (present,
+    random or missing), each offered algorithm and why it cannot run (None when it can), and
+    whether a worker ran the every-minute sweep lately."""
+    from django_q.models import Schedule, Task  # django-q2's models: imported once the apps are ready
+
+    last_task = Schedule.objects.filter(func=SWEEP_TASK).values_list("task", flat=True).first()
+    last_sweep = Task.objects.filter(id=last_task).values_list("stopped", flat=True).first() if last_task else None
+    worker_alive = last_sweep is not None and last_sweep >= timezone.now() - timedelta(minutes=3)
+    return {
+        "vgg": weights_status(),
+        "algorithms": [(entry.label, entry.unavailable_reason()) for entry in algorithms.offered()],
+        "worker_alive": worker_alive,
+    }

@@ -125,8 +125,9 @@ def job_create(request: HttpRequest) -> HttpResponse:
     initial = {"content": request.GET.get("content")}
     styles = request.GET.getlist("style")[: studio_setting("MAX_STYLES")]
     initial.update({f"style_{i}": pk for i, pk in enumerate(styles, start=1)})
-    if request.GET.get("algorithm") in algorithms.REGISTRY:
-        initial["algorithm"] = request.GET["algorithm"]
+    ready = [entry.name for entry in algorithms.offered() if not entry.unavailable_reason()]
+    asked = request.GET.get("algorithm")
+    initial["algorithm"] = asked if asked in algorithms.REGISTRY else next(iter(ready), "gatys")
     form = JobForm(data, owner=request.user, initial=initial)
     options = option_forms(data)
     if data is not None and form.is_valid():

@@ -114,6 +114,7 @@ JOHNSON = Algorithm(
     comparable=True,
     model_kind=Kind.JOHNSON,
     model_option="model",
+    missing_models=lambda: None if style_models_enabled(Kind.JOHNSON).exists() else NO_JOHNSON_MODEL,
 )
 
 
@@ -164,6 +165,8 @@ CHEN = Algorithm(
     min_styles=1,
     max_styles=1,
     comparable=True,
+    needs_vgg=True,
     model_kind=Kind.CHEN_DECODER,
     model_option="decoder",
+    missing_models=lambda: None if style_models_enabled(Kind.CHEN_DECODER).exists() else NO_DECODER,
 )

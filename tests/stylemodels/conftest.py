@@ -13,7 +13,6 @@ from PIL import Image
 
 from stylecore import chen, johnson
 from stylecore.modelfile import save_model
-from tests.conftest import client_for
 
 
 def johnson_file(path: Path, *, variant: str = "light") -> Path:
@@ -53,11 +52,6 @@ def photo_folder(tmp_path: Path) -> Path:
     for index in range(4):
         photo(seed=index).save(folder / f"p{index}.png")
     return folder
-
-
-@pytest.fixture
-def staff_client(staff_user):  # noqa: ANN001, ANN201
-    return client_for(staff_user)
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.helpers.video import synthetic_clip
-from tests.stylemodels.conftest import staff_client, style_model_factory  # noqa: F401  fixtures used here
+from tests.stylemodels.conftest import style_model_factory  # noqa: F401  a fixture used here
 
 
 def clip_bytes(tmp_path: Path, name: str = "clip.mp4", **kwargs: object) -> bytes:

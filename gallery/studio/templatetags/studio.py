@@ -6,6 +6,7 @@ from typing import Any
 
 from django import template
 
+from gallery.studio import selectors
 from gallery.studio.algorithms import REGISTRY
 
 register = template.Library()
@@ -42,3 +43,8 @@ def option_value(value: Any) -> str:
     if isinstance(value, list | tuple):
         return ", ".join(option_value(item) for item in value)
     return str(value)
+
+
+@register.simple_tag
+def site_health() -> dict[str, Any]:
+    return selectors.site_health()
