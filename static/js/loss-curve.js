@@ -36,8 +36,8 @@
     const lastStep = Math.max(total || 0, ...history.map((p) => p.step), 1);
     const x = (step) => PAD.left + (plotW * step) / lastStep;
     const y = (value) => PAD.top + plotH * (1 - (Math.log10(value) - lo) / (hi - lo));
-    svg.append(el("text", { x: PAD.left - 6, y: PAD.top + 10, "text-anchor": "end", "font-size": 11 }, `1e${hi.toFixed(1)}`));
-    svg.append(el("text", { x: PAD.left - 6, y: PAD.top + plotH, "text-anchor": "end", "font-size": 11 }, `1e${lo.toFixed(1)}`));
+    svg.append(el("text", { x: PAD.left - 6, y: PAD.top + 10, "text-anchor": "end", "font-size": 11 }, number(10 ** hi)));
+    svg.append(el("text", { x: PAD.left - 6, y: PAD.top + plotH, "text-anchor": "end", "font-size": 11 }, number(10 ** lo)));
     svg.append(el("text", { x: width - PAD.right, y: height - 8, "text-anchor": "end", "font-size": 11 }, `step ${lastStep}`));
     parts.forEach((part, index) => {
       const points = history.filter((p) => p[part] > 0).map((p) => `${x(p.step).toFixed(1)},${y(p[part]).toFixed(1)}`);
@@ -56,11 +56,19 @@
     });
   }
 
+  // An axis value as people write it: 43.2, 0.0123, 4.3e5, 1.2e-11.
+  function number(value) {
+    if (value >= 1e4 || value < 1e-3) return value.toExponential(1).replace("e+", "e").replace(".0e", "e");
+    return String(Number(value.toPrecision(3)));
+  }
+
   function eta(seconds) {
     if (seconds == null) return "";
     const s = Math.round(seconds);
     return s < 60 ? `about ${s} s left` : `about ${Math.floor(s / 60)} min ${s % 60} s left`;
   }
+
+  let drawn = null;
 
   function render(p) {
     field("state_label").textContent = p.state_label + (p.cancel_requested && !p.finished ? " (stopping…)" : "");
@@ -88,7 +96,11 @@
       img.hidden = false;
       field("preview_caption").textContent = `Preview at step ${p.step}`;
     }
-    draw(p.history || [], p.total);
+    const key = JSON.stringify([p.history, p.total]);
+    if (key !== drawn) {  // redraw only what changed: the curve's elements stay put between steps
+      drawn = key;
+      draw(p.history || [], p.total);
+    }
   }
 
   async function poll() {

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.conf import settings
 from django.test import Client
@@ -51,6 +53,8 @@ def test_the_training_page_draws_the_live_loss_curve(live_server, staff_user, br
         assert box is not None and box["width"] > 100 and box["height"] > 20
         assert page.locator("#loss-curve polyline").count() == 4  # content, style, tv, total
         assert "2.5 images/s" in page.locator("#training-live").inner_text()
+        axis = page.locator("#loss-curve text").all_text_contents()
+        assert not [label for label in axis if re.fullmatch(r"1e-?\d+\.\d", label)]  # "43.2" or "1.2e-11", not "1e1.6"
         assert not page.locator('[data-field="message"]').is_visible()  # no error, no empty error box
 
         # the worker writes more steps: the page's poll redraws the curve without a reload
