@@ -1,6 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
+admin.site.site_header = "Style Gallery administration"
+admin.site.site_title = "Style Gallery admin"
+admin.site.index_title = "Style Gallery"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("gallery.api.urls")),

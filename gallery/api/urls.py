@@ -3,12 +3,13 @@
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from .views import albums, auth, images, jobs, results, style_models
+from .views import albums, auth, images, index, jobs, results, style_models
 from .views.base import NotFoundApi
 
 app_name = "api"
 
 v1 = [
+    path("", index.IndexApi.as_view(), name="index"),
     path("auth/token/", auth.TokenApi.as_view(), name="token"),
     path("images/", images.ImagesApi.as_view(), name="images"),
     path("images/<int:pk>/", images.ImageApi.as_view(), name="image"),
