@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
@@ -79,9 +80,13 @@ class JobForm(forms.Form):
         ]
 
 
-def option_forms(data: Any = None) -> dict[str, forms.Form]:
-    """One bound (or unbound) options form per registered algorithm, prefixed by its name."""
-    return {entry.name: entry.options_form(data=data, prefix=entry.name) for entry in algorithms.offered()}
+def option_forms(data: Any = None, initial: Mapping[str, Mapping[str, Any]] | None = None) -> dict[str, forms.Form]:
+    """One bound (or unbound) options form per offered algorithm, prefixed by its name; `initial`
+    gives an algorithm's starting values (a job run again)."""
+    return {
+        entry.name: entry.options_form(data=data, prefix=entry.name, initial=(initial or {}).get(entry.name))
+        for entry in algorithms.offered()
+    }
 
 
 class ResultForm(forms.Form):

@@ -55,6 +55,15 @@ def job_of(user: User, pk: int) -> Job:
     return job
 
 
+def job_rerun_initial(job: Job) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The job form's starting values to run `job` again (editable): its algorithm, photo, styles
+    with their weights, and its options."""
+    initial: dict[str, Any] = {"algorithm": job.algorithm, "content": job.content_id}
+    for index, job_style in enumerate(job.job_styles.all(), start=1):
+        initial[f"style_{index}"], initial[f"weight_{index}"] = job_style.upload_id, job_style.weight
+    return initial, dict(job.options)
+
+
 def queue_position(job: Job) -> int | None:
     """1 = next to run. Jobs run first come, first served across all users."""
     if job.state != Job.State.QUEUED:

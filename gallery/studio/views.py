@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import PurePosixPath
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -128,8 +129,13 @@ def job_create(request: HttpRequest) -> HttpResponse:
     ready = [entry.name for entry in algorithms.offered() if not entry.unavailable_reason()]
     asked = request.GET.get("algorithm")
     initial["algorithm"] = asked if asked in algorithms.REGISTRY else next(iter(ready), "gatys")
+    options_initial: dict[str, dict[str, Any]] = {}
+    again = request.GET.get("again", "")
+    if again.isdigit():  # "Run again": the job's own settings, to run as they were or edit first
+        rerun = selectors.job_of(request.user, int(again))
+        initial, options_initial[rerun.algorithm] = selectors.job_rerun_initial(rerun)
     form = JobForm(data, owner=request.user, initial=initial)
-    options = option_forms(data)
+    options = option_forms(data, initial=options_initial)
     if data is not None and form.is_valid():
         name = form.cleaned_data["algorithm"]
         options_form = options[name]

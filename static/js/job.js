@@ -69,6 +69,7 @@
       button.disabled = true;
       button.textContent = "Stopping…";
     }
+    $("again")?.classList.toggle("hidden", !["failed", "cancelled"].includes(p.state));
     const result = $("result");
     if (p.result_url) {
       result.href = p.result_url;

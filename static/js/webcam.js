@@ -37,6 +37,7 @@
     waiting = false;
     const url = URL.createObjectURL(blob);
     styled.src = url;
+    styled.hidden = false;
     if (lastUrl) URL.revokeObjectURL(lastUrl);
     lastUrl = url;
     const now = performance.now();
@@ -75,7 +76,23 @@
   // keep asking: covers a dropped frame or an error reply
   setInterval(() => { if (!waiting) sendFrame(); }, 250);
 
-  navigator.mediaDevices.getUserMedia({ video: { width: { ideal: 640 }, height: { ideal: 480 } }, audio: false })
-    .then((stream) => { camera.srcObject = stream; camera.addEventListener("loadeddata", sendFrame, { once: true }); })
-    .catch((error) => say(`The camera is not available: ${error.message}`));
+  // No camera (none plugged in, permission refused, or a plain-http page, where browsers offer none):
+  // say so where the picture would be, instead of an empty frame and a broken image.
+  function noCamera(reason) {
+    const notice = document.getElementById("no-camera");
+    notice.textContent = `No camera: ${reason}`;
+    notice.hidden = false;
+    camera.hidden = true;
+    document.getElementById("camera-caption").textContent = "No camera";
+  }
+
+  if (!navigator.mediaDevices?.getUserMedia) {
+    noCamera("browsers offer the camera only to https:// pages and to localhost.");
+  } else {
+    navigator.mediaDevices.getUserMedia({ video: { width: { ideal: 640 }, height: { ideal: 480 } }, audio: false })
+      .then((stream) => { camera.srcObject = stream; camera.addEventListener("loadeddata", sendFrame, { once: true }); })
+      .catch((error) => noCamera(error.name === "NotAllowedError"
+        ? "the browser was not allowed to use it (see the address bar's camera icon)."
+        : `${error.message || error.name}.`));
+  }
 })();

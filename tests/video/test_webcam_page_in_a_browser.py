@@ -106,6 +106,28 @@ def test_the_webcam_page_shows_live_stylized_frames(asgi_server, page, owner, st
     assert Result.objects.filter(owner=owner, algorithm="johnson").count() == 1
 
 
+def test_without_a_camera_the_page_says_so_instead_of_a_broken_picture(
+    asgi_server,
+    launch_browser,
+    owner,
+    style_model_factory,  # noqa: ANN001
+) -> None:
+    style_model_factory("johnson", name="Tiny mosaic")
+    context = launch_browser().new_context(viewport={"width": 1200, "height": 900})  # no fake camera
+    try:
+        session = client_for(owner).cookies["sessionid"].value
+        context.add_cookies([{"name": "sessionid", "value": session, "url": asgi_server}])
+        page = context.new_page()
+        page.goto(f"{asgi_server}/webcam/")
+        page.locator("#no-camera").wait_for(timeout=30_000)
+        assert page.locator("#no-camera").inner_text().startswith("No camera: ")
+        assert page.locator("#styled").is_hidden() and page.locator("#camera").is_hidden()
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=ARTIFACTS / "webcam-no-camera.png", full_page=True)
+    finally:
+        context.close()
+
+
 def test_anonymous_visitors_are_sent_to_log_in(asgi_server, page) -> None:  # noqa: ANN001
     page.goto(f"{asgi_server}/webcam/")
     assert "/accounts/login/" in page.url
