@@ -231,16 +231,16 @@ def runs_fail_stale() -> int:
     """The periodic sweep (a django-q2 schedule): write "failed" on every run type's stale rows."""
     count = 0
     for model in run_models():
-        for run_id in _stale_rows(model).values_list("pk", flat=True):
-            if (
-                _stale_rows(model)
-                .filter(pk=run_id)
-                .update(
-                    state=RunState.FAILED, message=WORKER_DIED_MESSAGE, finished_at=timezone.now(), eta_seconds=None
-                )
-            ):
-                logger.warning("%s %s: no heartbeat, marked failed by the sweep", model.task_prefix, run_id)
-                count += 1
+        stale = list(_stale_rows(model).values_list("pk", flat=True))
+        if not stale:
+            continue
+        # re-filtered on update: a row that beat again meanwhile stays running
+        count += (
+            _stale_rows(model)
+            .filter(pk__in=stale)
+            .update(state=RunState.FAILED, message=WORKER_DIED_MESSAGE, finished_at=timezone.now(), eta_seconds=None)
+        )
+        logger.warning("%s %s: no heartbeat, marked failed by the sweep", model.task_prefix, stale)
     return count
 
 

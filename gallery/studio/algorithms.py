@@ -76,11 +76,15 @@ class Algorithm:
     def takes_photo(self) -> bool:
         return self.prepare_inputs is None
 
-    def unavailable_reason(self) -> str | None:
-        """Why a job of this algorithm would fail right now (None: it can run), for the job form."""
+    def weights_missing(self) -> str | None:
+        """Why it cannot run at all on this site now (its VGG19 weights are missing), else None."""
         if self.needs_vgg and weights_status() == "missing":
             return "needs the VGG19 weights, which this site does not have yet (staff: manage.py fetch_models)"
-        return self.missing_models() if self.missing_models is not None else None
+        return None
+
+    def unavailable_reason(self) -> str | None:
+        """Why a job of this algorithm would fail right now (None: it can run), for the job form."""
+        return self.weights_missing() or (self.missing_models() if self.missing_models is not None else None)
 
     @property
     def style_limits(self) -> tuple[int, int]:

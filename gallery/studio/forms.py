@@ -34,12 +34,14 @@ class UploadChoiceField(forms.ModelChoiceField):
 
 
 class AlgorithmSelect(forms.Select):
-    """The algorithm picker: an algorithm that cannot run now is shown, greyed out, with the reason."""
+    """The algorithm picker: an algorithm that cannot run now is shown, greyed out, with the reason
+    (`reasons`, set by JobForm once per form: asking costs queries)."""
+
+    reasons: Mapping[str, str | None] = {}
 
     def create_option(self, name: str, value: Any, label: Any, selected: Any, index: int, **kwargs: Any) -> dict:
         option = super().create_option(name, value, label, selected, index, **kwargs)
-        entry = algorithms.REGISTRY.get(str(value))
-        reason = entry.unavailable_reason() if entry is not None else None
+        reason = self.reasons.get(str(value))
         if reason:
             option["label"] = f"{label} — {reason}"
             option["attrs"]["disabled"] = True
@@ -49,11 +51,15 @@ class AlgorithmSelect(forms.Select):
 class JobForm(forms.Form):
     """Picks the algorithm and the images; each algorithm's options come from its own form."""
 
-    algorithm = forms.ChoiceField(choices=algorithms.algorithm_choices, initial="gatys", widget=AlgorithmSelect)
+    algorithm = forms.ChoiceField(choices=algorithms.algorithm_choices, widget=AlgorithmSelect)
     content = UploadChoiceField(queryset=Upload.objects.none(), label="Photo", empty_label="Choose a photo")
 
     def __init__(self, *args: Any, owner: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        reasons = {entry.name: entry.unavailable_reason() for entry in algorithms.offered()}
+        self.fields["algorithm"].widget.reasons = reasons
+        if self.initial.get("algorithm") not in algorithms.REGISTRY:  # start on the first one that can run
+            self.initial["algorithm"] = next((name for name, reason in reasons.items() if not reason), "gatys")
         self.fields["content"].queryset = Upload.objects.filter(owner=owner, kind=Upload.Kind.CONTENT)
         styles = Upload.objects.filter(owner=owner, kind=Upload.Kind.STYLE)
         self.style_count = studio_setting("MAX_STYLES")

@@ -27,7 +27,6 @@ from gallery.core.files import delete_with_files, files_kept_only_if_saved, loca
 from gallery.core.images import FORMAT_EXTENSIONS, flatten, jpeg_file
 from gallery.core.users import User, require_owner
 from stylecore.errors import ImageError, StylecoreError
-from stylecore.features import weights_status
 from stylecore.images import LoadedImage, load_image
 
 from . import algorithms
@@ -150,8 +149,8 @@ def job_create(
     entry = algorithms.get_algorithm(algorithm)
     if listed_only and not entry.offered:
         raise ValidationError({"algorithm": f"Unknown algorithm {algorithm!r}."})
-    if entry.needs_vgg and weights_status() == "missing":  # it would only fail in the worker
-        raise ValidationError({"algorithm": f"{entry.label} {entry.unavailable_reason()}."})
+    if reason := entry.weights_missing():  # it would only fail in the worker
+        raise ValidationError({"algorithm": f"{entry.label} {reason}."})
     errors: dict[str, list[str]] = {}
     photo = _own_upload(owner, content, Upload.Kind.CONTENT)
     if entry.takes_photo and photo is None:

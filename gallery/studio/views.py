@@ -126,9 +126,7 @@ def job_create(request: HttpRequest) -> HttpResponse:
     initial = {"content": request.GET.get("content")}
     styles = request.GET.getlist("style")[: studio_setting("MAX_STYLES")]
     initial.update({f"style_{i}": pk for i, pk in enumerate(styles, start=1)})
-    ready = [entry.name for entry in algorithms.offered() if not entry.unavailable_reason()]
-    asked = request.GET.get("algorithm")
-    initial["algorithm"] = asked if asked in algorithms.REGISTRY else next(iter(ready), "gatys")
+    initial["algorithm"] = request.GET.get("algorithm")  # JobForm starts on the first ready one otherwise
     options_initial: dict[str, dict[str, Any]] = {}
     again = request.GET.get("again", "")
     if again.isdigit():  # "Run again": the job's own settings, to run as they were or edit first

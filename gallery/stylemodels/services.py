@@ -130,15 +130,12 @@ def style_model_from_catalogue(*, fetched: Fetched) -> StyleModel | None:
     if StyleModel.objects.filter(catalogue_name=entry.name).exists():
         return None
     checked = check_model_file(fetched.path)
-    with contextlib.ExitStack() as stack:
-        style_image = None
-        if fetched.style_image is not None:
-            handle = stack.enter_context(fetched.style_image.open("rb"))
-            style_image = (handle, _check_style_image(handle))
+    image = fetched.style_image
+    with image.open("rb") if image is not None else contextlib.nullcontext() as handle:
         model = _create_model(
             fetched.path,
             checked,
-            style_image=style_image,
+            style_image=(handle, _check_style_image(handle)) if handle is not None else None,
             name=entry.title[:120],
             slug=_unique_slug(entry.name),
             description=f"{entry.title}, from the model catalogue ({entry.licence}; {entry.source}).",

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import json
-import socket
 import threading
 import urllib.parse
 import zipfile
@@ -96,13 +95,6 @@ def serving() -> Iterator[CatalogueServer]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
-
-
-def closed_port() -> int:
-    """A port on 127.0.0.1 that nothing listens on (bound, then released)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def saved(obj: object, *, legacy: bool = False) -> bytes:

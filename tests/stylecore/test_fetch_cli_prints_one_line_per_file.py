@@ -11,13 +11,13 @@ import pytest
 from stylecore.cli import main
 from tests.helpers.catalogue_server import (
     CatalogueServer,
-    closed_port,
     johnson_entry,
     johnson_pth,
     style_jpeg,
     write_catalogue,
     zipped,
 )
+from tests.helpers.network import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -53,7 +53,7 @@ def test_it_fetches_every_entry_then_finds_them_there(
 def test_offline_it_exits_1_with_one_line_per_entry(
     tmp_path: Path, served: CatalogueServer, capsys: pytest.CaptureFixture
 ) -> None:
-    catalogue, port = two_styles(tmp_path, served), closed_port()
+    catalogue, port = two_styles(tmp_path, served), free_port()
     status = main(
         ["fetch", "--catalogue", str(catalogue), "--into", str(tmp_path / "m"), "--from", f"http://127.0.0.1:{port}"]
     )
@@ -80,7 +80,7 @@ def test_list_shows_the_shipped_catalogue(capsys: pytest.CaptureFixture) -> None
 
 @pytest.mark.slow
 def test_the_real_command_offline_prints_no_traceback(tmp_path: Path, served: CatalogueServer) -> None:
-    catalogue, port = two_styles(tmp_path, served), closed_port()
+    catalogue, port = two_styles(tmp_path, served), free_port()
     done = subprocess.run(
         [sys.executable, "-m", "stylecore", "fetch", "--catalogue", catalogue, "--into", tmp_path / "m"]
         + ["--only", "candy", "--from", f"http://127.0.0.1:{port}/"],

@@ -9,11 +9,12 @@ import pytest
 from stylecore.catalogue import load_catalogue
 from stylecore.errors import FetchError
 from stylecore.fetch import fetch
-from tests.helpers.catalogue_server import CatalogueServer, closed_port, johnson_entry, write_catalogue
+from tests.helpers.catalogue_server import CatalogueServer, johnson_entry, write_catalogue
+from tests.helpers.network import free_port
 
 
 def test_a_closed_port_is_one_clear_line(tmp_path: Path, served: CatalogueServer) -> None:
-    port = closed_port()
+    port = free_port()
     entry = johnson_entry(served, "candy", url=f"http://127.0.0.1:{port}/saved_models.zip")
     [entry] = load_catalogue(write_catalogue(tmp_path / "c.json", [entry]))
 

@@ -12,7 +12,6 @@ from django.core.management import CommandError, call_command
 from gallery.stylemodels.models import StyleModel
 from tests.helpers.catalogue_server import (
     CatalogueServer,
-    closed_port,
     johnson_entry,
     johnson_pth,
     saved,
@@ -20,6 +19,7 @@ from tests.helpers.catalogue_server import (
     write_catalogue,
     zipped,
 )
+from tests.helpers.network import free_port
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
@@ -98,7 +98,7 @@ class Nowhere:
     """Stands in for a catalogue server: URLs on a port nothing listens on."""
 
     def __init__(self) -> None:
-        self.port = closed_port()
+        self.port = free_port()
 
     def url(self, name: str) -> str:
         return f"http://127.0.0.1:{self.port}/{name}"

@@ -18,14 +18,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ARTIFACTS, FAKE_CAMERA_ARGS, ROOT, WORKER_ENV, client_for
+from tests.helpers.network import free_port
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(240)]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture

@@ -15,10 +15,9 @@ register = template.Library()
 @register.filter
 def algorithm_label(name: str) -> str:
     """'gatys' -> 'Gatys (optimisation)'; a record's 'video:johnson' -> 'Video · Johnson (fast style network)'."""
-    labels = [REGISTRY[part].label if part in REGISTRY else part for part in (name or "").split(":")]
-    if len(labels) > 1 and labels[0].startswith("Video"):
-        labels[0] = "Video"
-    return " · ".join(labels)
+    outer, _, inner = (name or "").rpartition(":")
+    label = REGISTRY[inner].label if inner in REGISTRY else inner
+    return f"{outer.capitalize()} · {label}" if outer else label
 
 
 @register.filter
