@@ -95,28 +95,33 @@ def upload_delete(*, upload: Upload, by: User) -> None:
 # --- Jobs ------------------------------------------------------------------------------------
 
 
+def _pk(ref: UploadRef) -> int:
+    return ref.pk if isinstance(ref, Upload) else ref
+
+
 def _own_upload(owner: User, ref: UploadRef | None, kind: str) -> Upload | None:
     """The owner's upload of `kind` that `ref` names; None for a missing one, someone else's or
     the wrong kind alike (so nobody learns what other people have)."""
     if ref is None:
         return None
-    pk = ref.pk if isinstance(ref, Upload) else ref
-    return Upload.objects.filter(owner_id=owner.pk, kind=kind, pk=pk).first()
+    return Upload.objects.filter(owner_id=owner.pk, kind=kind, pk=_pk(ref)).first()
 
 
 def _judge_styles(
     owner: User, entry: algorithms.Algorithm, styles: Sequence[tuple[UploadRef, float]], errors: dict[str, list[str]]
 ) -> list[tuple[Upload, float]]:
+    fewest, most = entry.style_limits
+    if not fewest <= len(styles) <= most:  # judged before any lookup: a request may name thousands
+        errors["styles"] = [_style_count_message(entry, fewest, most)]
+        return []
+    owned = Upload.objects.filter(owner_id=owner.pk, kind=Upload.Kind.STYLE).in_bulk([_pk(ref) for ref, _ in styles])
     chosen = []
     for index, (ref, weight) in enumerate(styles):
-        upload = _own_upload(owner, ref, Upload.Kind.STYLE)
+        upload = owned.get(_pk(ref))
         if upload is None:
             errors[f"styles.{index}.id"] = ["No such style image: choose one of your style images."]
         chosen.append((upload, float(weight)))
-    fewest, most = entry.style_limits
-    if not fewest <= len(styles) <= most:
-        errors["styles"] = [_style_count_message(entry, fewest, most)]
-    elif any(not weight > 0 for _, weight in chosen):  # also refuses NaN
+    if any(not weight > 0 for _, weight in chosen):  # also refuses NaN
         errors["styles"] = ["Blend weights must be positive numbers."]
     return chosen
 

@@ -85,3 +85,16 @@ def test_someone_elses_images_read_as_missing(other_api, images) -> None:  # noq
 
 def test_a_style_image_cannot_be_the_photo(owner_api, images) -> None:  # noqa: ANN001
     assert_error(post(owner_api, images, content=images["style"]), 400, "invalid", "content")
+
+
+def test_thousands_of_style_ids_are_refused_by_count_before_any_lookup(
+    owner_api,
+    images,
+    django_assert_max_num_queries,  # noqa: ANN001
+) -> None:
+    styles = [{"id": images["style"]}] * 5000
+    with django_assert_max_num_queries(25):  # the same few queries as one style: none per id
+        response = post(owner_api, images, styles=styles)
+    assert_error(response, 400, "invalid", "styles")
+    assert "between 1 and 3" in response.json()["error"]["fields"]["styles"][0]
+    assert not Job.objects.exists()
