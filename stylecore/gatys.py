@@ -20,9 +20,10 @@ import torch.nn.functional as F
 from .devices import describe_device, pick_device
 from .errors import ImageError, OptionError, StylecoreError
 from .features import VGGFeatures
-from .images import image_to_tensor, load_image, output_format, save_image, tensor_to_image
+from .finish import FinishOptions, keep_colours, luminance, save_finished
+from .images import image_to_tensor, load_image, output_format, tensor_to_image
 from .losses import content_loss, gram_matrix, style_loss, total_variation
-from .options import SEED_MAX, Options, check_choice, check_number
+from .options import SEED_MAX, check_choice, check_number
 from .progress import Progress, ProgressCallback
 from .record import RunRecord
 
@@ -38,7 +39,10 @@ LBFGS_HISTORY = 8  # each history pair is two image-sized vectors: 48 MB at 512 
 
 
 @dataclass
-class GatysConfig(Options):
+class GatysConfig(FinishOptions):
+    """Gatys' options; strength and preserve_colors come first, from FinishOptions (Gatys keeps the
+    colours during the optimisation too: it matches the style's luminance only)."""
+
     size: int = 512  # longer side of the output, pixels
     steps: int = 300  # optimiser steps at each scale (one VGG forward+backward each)
     optimizer: str = "lbfgs"
@@ -47,7 +51,6 @@ class GatysConfig(Options):
     style_weight: float = 1e6  # Grams are normalised by C*H*W, hence the large factor
     tv_weight: float = 1e-2
     style_blend: tuple[float, ...] | None = None  # one weight per style image; None: equal
-    preserve_colors: bool = False
     init: str = "content"
     scales: int = 1  # coarse-to-fine: scale k works at size / 2**(scales-1-k)
     seed: int | None = None
@@ -56,6 +59,7 @@ class GatysConfig(Options):
     denoise: bool = False  # ZS-N2N post-process on the result
 
     def validate(self) -> None:
+        super().validate()
         check_number("size", self.size, MIN_SIDE, 4096, integer=True)
         check_number("steps", self.steps, 1, 5000, integer=True)
         check_choice("optimizer", self.optimizer, OPTIMIZERS)
@@ -96,23 +100,9 @@ class GatysResult:
     losses: dict[str, float]  # the last step's weighted loss parts and total
 
 
-def _luminance(x: torch.Tensor) -> torch.Tensor:
-    r, g, b = x.unbind(1)
-    return (0.299 * r + 0.587 * g + 0.114 * b).unsqueeze(1)
-
-
-def _with_content_colours(x: torch.Tensor, content: torch.Tensor) -> torch.Tensor:
-    """The result's luminance with the content's chroma.
-
-    Adding the same luminance change to R, G and B keeps R-Y and B-Y, i.e. YCbCr's Cb and Cr,
-    exactly: this is the YCbCr recombination of Gatys et al. 2016 without a colour-space trip.
-    """
-    return (content + (_luminance(x) - _luminance(content))).clamp(0, 1)
-
-
 def _luminance_matched(style: torch.Tensor, content: torch.Tensor) -> torch.Tensor:
     """Grey style whose luminance mean/std match the content's (luminance-only transfer)."""
-    ys, yc = _luminance(style), _luminance(content)
+    ys, yc = luminance(style), luminance(content)
     ys = (ys - ys.mean()) / ys.std().clamp_min(1e-5) * yc.std() + yc.mean()
     return ys.clamp(0, 1).expand(-1, 3, -1, -1)
 
@@ -187,7 +177,7 @@ def stylize(
     x, done, stopped, losses = None, 0, False, {}
     for index, factor in enumerate(factors):
         scale_content = _scaled(content, factor)
-        vgg_content = _luminance(scale_content).expand(-1, 3, -1, -1) if config.preserve_colors else scale_content
+        vgg_content = luminance(scale_content).expand(-1, 3, -1, -1) if config.preserve_colors else scale_content
         scale_styles = [_scaled(style, factor) for style in styles]
         targets = _targets(vgg, vgg_content, scale_styles, blend)
         if x is None:
@@ -201,7 +191,7 @@ def stylize(
             break
     image = _resized(x, tuple(content.shape[-2:]))
     if config.preserve_colors:
-        image = _with_content_colours(image, content)
+        image = keep_colours(image, content)
     if config.denoise and not stopped:
         image, stopped = _denoise(image, config, on_progress)
     return GatysResult(image=image, steps_done=done, stopped=stopped, losses=losses)
@@ -259,7 +249,7 @@ def _optimise(
         if on_progress is not None:
             preview = None
             if config.preview_every and done % config.preview_every == 0:
-                shown = _with_content_colours(x.detach(), content) if config.preserve_colors else x.detach()
+                shown = keep_colours(x.detach(), content) if config.preserve_colors else x.detach()
                 preview = tensor_to_image(shown)
             if on_progress(Progress(step=done, total=total, losses=losses, preview=preview, stage=stage)):
                 stopped = True
@@ -287,8 +277,10 @@ def run_files(
     *,
     device: str | None = None,
     on_progress: ProgressCallback | None = None,
+    layers: Path | None = None,
 ) -> RunRecord:
-    """Load the content and style files, stylize, save the result (with its RunRecord) to output."""
+    """Load the content and style files, stylize, save the result (with its RunRecord) to output;
+    `layers`: a folder to also keep the full-strength result and the photo in (finish.py)."""
     output_format(output)  # a bad file name fails now, not after the run
     if not styles:
         raise OptionError("styles", "give at least one style image")
@@ -297,9 +289,8 @@ def run_files(
     loaded = load_image(content, size=config.size)
     style_tensors = [image_to_tensor(load_image(path, size=config.size).rgb, torch_device) for path in styles]
     vgg = VGGFeatures((*STYLE_LAYERS, CONTENT_LAYER), weights=config.weights)
-    result = stylize(
-        image_to_tensor(loaded.rgb, torch_device), style_tensors, config, features=vgg, on_progress=on_progress
-    )
+    content_tensor = image_to_tensor(loaded.rgb, torch_device)
+    result = stylize(content_tensor, style_tensors, config, features=vgg, on_progress=on_progress)
     record = RunRecord(
         algorithm="gatys",
         params=config.to_params(),
@@ -311,6 +302,7 @@ def run_files(
         stopped=result.stopped,
         final_losses=result.losses,
     )
-    save_image(tensor_to_image(result.image), output, record=record, alpha=loaded.alpha)
+    # stylize() kept the colours already where asked (keeping them again changes nothing)
+    save_finished(result.image, content_tensor, output, config, record=record, alpha=loaded.alpha, layers=layers)
     log.info("gatys: %d steps in %.1f s -> %s", result.steps_done, record.seconds, output)
     return record

@@ -36,6 +36,9 @@ class RunInputs:
     content: Path | None
     styles: Sequence[Path]
     output: Path
+    # Where a stylizer keeps the full-strength result and the photo (stylecore.finish), so the
+    # result page can change the strength later; None: the run keeps none.
+    layers: Path | None = None
 
 
 # build_config(options, style_weights) -> stylecore config; raises OptionError.
@@ -171,10 +174,29 @@ def preview_every() -> int:
     return studio_setting("PREVIEW_EVERY")
 
 
+class FinishOptionsForm(forms.Form):
+    """Strength and colours, the first options of every stylizing algorithm (stylecore.finish)."""
+
+    strength = forms.FloatField(
+        required=False,  # left out: full strength
+        initial=1.0,
+        label="Style strength",
+        widget=forms.NumberInput(attrs={"type": "range", "min": "0", "max": "1", "step": "0.05"}),
+        help_text="0 is the photo, 1 the full style; the result page can change it later.",
+    )
+    preserve_colors = forms.BooleanField(required=False, label="Keep the photo's colours")
+
+
+def finish_options(options: Mapping[str, Any]) -> dict[str, Any]:
+    """The stylecore FinishOptions fields of a job's options (jobs from before they existed: defaults)."""
+    strength = options.get("strength")
+    return {"strength": 1.0 if strength is None else strength, "preserve_colors": bool(options.get("preserve_colors"))}
+
+
 # --- Gatys -----------------------------------------------------------------------------------
 
 
-class GatysOptionsForm(forms.Form):
+class GatysOptionsForm(FinishOptionsForm):
     """Types and widgets only: ranges are checked by stylecore.gatys.GatysConfig."""
 
     size = forms.IntegerField(
@@ -197,17 +219,22 @@ class GatysOptionsForm(forms.Form):
         label="Start from",
     )
     scales = forms.IntegerField(initial=config_default(gatys.GatysConfig, "scales"), help_text="Coarse-to-fine passes.")
-    preserve_colors = forms.BooleanField(required=False, label="Keep the photo's colours")
     denoise = forms.BooleanField(required=False, label="Denoise the result (ZS-N2N)")
     seed = forms.IntegerField(required=False, help_text="Same seed, same result.")
 
 
 def _gatys_config(options: Mapping[str, Any], style_weights: Sequence[float]) -> gatys.GatysConfig:
-    return gatys.GatysConfig(**options, style_blend=tuple(style_weights) or None, preview_every=preview_every())
+    return gatys.GatysConfig(
+        **{**options, **finish_options(options)},
+        style_blend=tuple(style_weights) or None,
+        preview_every=preview_every(),
+    )
 
 
 def _gatys_run(config: gatys.GatysConfig, inputs: RunInputs, on_progress: ProgressCallback) -> RunRecord:
-    return gatys.run_files(inputs.content, inputs.styles, inputs.output, config, on_progress=on_progress)
+    return gatys.run_files(
+        inputs.content, inputs.styles, inputs.output, config, on_progress=on_progress, layers=inputs.layers
+    )
 
 
 GATYS = Algorithm(

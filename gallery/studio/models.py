@@ -47,6 +47,10 @@ def result_image_path(instance: models.Model, filename: str) -> str:
     return _keep_suffix(instance, "results", filename)
 
 
+def layer_path(instance: models.Model, filename: str) -> str:
+    return _keep_suffix(instance, "layers", filename)
+
+
 class Visibility(models.TextChoices):
     PRIVATE = "private", "Private (only me)"
     UNLISTED = "unlisted", "Unlisted (anyone with the link)"
@@ -141,11 +145,34 @@ class Result(models.Model):
     steps_done = models.PositiveIntegerField(default=0)
     stopped = models.BooleanField(default=False)
     final_losses = models.JSONField(default=dict, blank=True)
+    # The layers its strength is blended from (stylecore.finish): the result at full strength and
+    # the photo at its size. Empty for results that have none (videos, denoising, older results).
+    full_image = models.FileField(upload_to=layer_path, max_length=300, blank=True)
+    photo_image = models.FileField(upload_to=layer_path, max_length=300, blank=True)
+    # A result saved at another strength from this one's layers: its job (inputs, settings) is the source's.
+    derived_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="derived_results"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["owner", "-created_at"]), models.Index(fields=["visibility", "-created_at"])]
+
+    @property
+    def has_layers(self) -> bool:
+        return bool(self.full_image and self.photo_image)
+
+    @property
+    def strength(self) -> float:
+        return float(self.params.get("strength", 1.0)) if isinstance(self.params, dict) else 1.0
+
+    @property
+    def source_job(self) -> Job | None:
+        """The job that made it, or made the result it was saved from at another strength."""
+        if self.job_id is not None:
+            return self.job
+        return self.derived_from.job if self.derived_from is not None else None
 
     def __str__(self) -> str:
         return self.title

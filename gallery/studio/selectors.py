@@ -104,8 +104,11 @@ def results_visible_to(user: User) -> QuerySet[Result]:
 def result_for_viewer(user: User, token: str) -> Result:
     result = (
         Result.objects.filter(share_token=token)
-        .select_related("owner", "job", "job__content")
-        .prefetch_related(Prefetch("job__job_styles", queryset=JobStyle.objects.select_related("upload")))
+        .select_related("owner", "job", "job__content", "derived_from__job", "derived_from__job__content")
+        .prefetch_related(
+            Prefetch("job__job_styles", queryset=JobStyle.objects.select_related("upload")),
+            Prefetch("derived_from__job__job_styles", queryset=JobStyle.objects.select_related("upload")),
+        )
         .first()
     )
     return _visible(user, result, "result")

@@ -26,8 +26,10 @@ from gallery.core.errors import prefixed
 from gallery.core.files import delete_with_files, files_kept_only_if_saved, local_copy, title_from_filename
 from gallery.core.images import FORMAT_EXTENSIONS, flatten, jpeg_file
 from gallery.core.users import User, require_owner
-from stylecore.errors import ImageError, StylecoreError
+from stylecore import finish
+from stylecore.errors import ImageError, OptionError, StylecoreError
 from stylecore.images import LoadedImage, load_image
+from stylecore.record import RunRecord
 
 from . import algorithms
 from .models import Album, Job, JobStyle, Result, Upload, Visibility
@@ -35,6 +37,7 @@ from .models import Album, Job, JobStyle, Result, Upload, Visibility
 logger = logging.getLogger(__name__)
 
 ALLOWED_DECLARED_TYPES = ("image/", "application/octet-stream")
+RESULT_FILES = ("image", "thumbnail", "full_image", "photo_image")
 # An upload given by row or by id: either way the service looks it up again for its owner.
 UploadRef = Upload | int
 
@@ -211,6 +214,7 @@ def _run_job(job: Job) -> None:
                 content=local_copy(job.content.image, folder, "content"),
                 styles=[local_copy(s.upload.image, folder, f"style-{i}") for i, s in enumerate(job_styles)],
                 output=folder / f"result{entry.output_suffix}",
+                layers=folder / "layers",
             )
         with runs.reporting(job) as writer:
             record = entry.run(config, inputs, writer)
@@ -219,7 +223,10 @@ def _run_job(job: Job) -> None:
             return
         with transaction.atomic():
             if Job.objects.filter(pk=job.pk, state=Job.State.RUNNING).exists():
-                (entry.store_output or result_create)(job=job, output=inputs.output, record=record)
+                if entry.store_output is not None:
+                    entry.store_output(job=job, output=inputs.output, record=record)
+                else:
+                    result_create(job=job, output=inputs.output, record=record, layers=inputs.layers)
                 runs.run_finish(Job, job.pk, Job.State.SUCCEEDED)
 
 
@@ -234,12 +241,24 @@ def _result_title(job: Job) -> str:
     return f"{content} × {' + '.join(styles)}"[:200]
 
 
-def result_create(*, job: Job, output: Path, record: Any, title: str | None = None) -> Result:
-    """Store a finished run's file, thumbnail and RunRecord as the job's Result."""
+def result_create(
+    *,
+    job: Job | None,
+    output: Path,
+    record: RunRecord,
+    title: str | None = None,
+    layers: Path | None = None,
+    owner_id: int | None = None,
+    derived_from: Result | None = None,
+) -> Result:
+    """Store a run's file, thumbnail and RunRecord as a Result: the job's, or (with `derived_from`)
+    one saved from another result. `layers`: the folder where the run kept its strength layers
+    (stylecore.finish), stored with it when they are there."""
     loaded = load_image(output)
     result = Result(
-        owner_id=job.owner_id,
+        owner_id=job.owner_id if job is not None else owner_id,
         job=job,
+        derived_from=derived_from,
         title=(title or _result_title(job))[:200],
         width=loaded.rgb.width,
         height=loaded.rgb.height,
@@ -253,12 +272,69 @@ def result_create(*, job: Job, output: Path, record: Any, title: str | None = No
         stopped=record.stopped,
         final_losses=record.final_losses,
     )
-    with files_kept_only_if_saved(result, "image", "thumbnail"):
+    with files_kept_only_if_saved(result, *RESULT_FILES):
         with output.open("rb") as data:
             result.image.save(f"result{output.suffix}", File(data), save=False)
         result.thumbnail.save("thumb.jpg", _thumbnail(loaded), save=False)
+        if layers is not None and (layers / finish.FULL_LAYER).is_file() and (layers / finish.PHOTO_LAYER).is_file():
+            with (layers / finish.FULL_LAYER).open("rb") as full, (layers / finish.PHOTO_LAYER).open("rb") as photo:
+                result.full_image.save("full.png", File(full), save=False)
+                result.photo_image.save("photo.png", File(photo), save=False)
         result.save()
     return result
+
+
+def result_restrength(*, result: Result, strength: Any, by: User) -> Result:
+    """Save the result again at another style strength, blended from its layers (no job runs).
+
+    The new result keeps the layers, so its strength can change again, and points back to the
+    result it came from for its inputs and settings.
+    """
+    require_owner(by, result)
+    if not result.has_layers:
+        raise ValidationError(
+            {
+                "strength": "This result has no layers to change its strength (videos, denoising "
+                "and results from before strength existed)."
+            }
+        )
+    try:
+        strength = float(strength)
+        finish.FinishOptions(strength=strength)
+    except (TypeError, ValueError):
+        raise ValidationError({"strength": "Strength must be a number between 0 and 1."}) from None
+    except OptionError as error:
+        raise ValidationError({"strength": f"Strength {error.message}."}) from None
+    record = RunRecord(
+        algorithm=result.algorithm,
+        params=dict(result.params),
+        device=result.device,
+        weights=result.weights_source,
+        random_weights=result.random_weights,
+        seconds=result.seconds,
+        steps_done=result.steps_done,
+        stopped=result.stopped,
+        final_losses=dict(result.final_losses),
+    )
+    source = result.derived_from if result.derived_from is not None else result
+    base_title = source.title
+    with tempfile.TemporaryDirectory(prefix="restrength-") as scratch:
+        folder = Path(scratch)
+        layers = folder / "layers"
+        layers.mkdir()
+        local_copy(result.full_image, layers, finish.FULL_LAYER.removesuffix(".png"))
+        local_copy(result.photo_image, layers, finish.PHOTO_LAYER.removesuffix(".png"))
+        output = folder / "result.png"
+        finish.restrength_files(layers, output, strength, record=record)
+        return result_create(
+            job=None,
+            output=output,
+            record=record,
+            title=f"{base_title} · strength {round(strength * 100)}%",
+            layers=layers,
+            owner_id=result.owner_id,
+            derived_from=source,
+        )
 
 
 def result_update(*, result: Result, by: User, title: str | None = None, visibility: str | None = None) -> Result:
@@ -279,7 +355,7 @@ def result_update(*, result: Result, by: User, title: str | None = None, visibil
 @transaction.atomic
 def result_delete(*, result: Result, by: User) -> None:
     require_owner(by, result)
-    delete_with_files(result, "image", "thumbnail")
+    delete_with_files(result, *RESULT_FILES)
 
 
 # --- Albums ----------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ urlpatterns = [
     path("results/<str:token>/", views.result_detail, name="result_detail"),
     path("results/<str:token>/edit/", views.result_edit, name="result_edit"),
     path("results/<str:token>/delete/", views.result_delete, name="result_delete"),
+    path("results/<str:token>/strength/", views.result_restrength, name="result_restrength"),
     path("results/<str:token>/add-to-album/", views.album_add, name="album_add"),
     path("results/<str:token>/inputs/<int:upload_pk>/<str:variant>", views.result_input, name="result_input"),
     path("results/<str:token>/<str:variant>", views.result_file, name="result_file"),

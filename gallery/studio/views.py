@@ -212,7 +212,7 @@ def result_detail(request: HttpRequest, token: str) -> HttpResponse:
     context = {
         "result": result,
         "is_owner": owner,
-        "job": result.job,
+        "job": result.source_job,
         "edit_form": ResultForm(initial={"title": result.title, "visibility": result.visibility}) if owner else None,
         "albums": selectors.albums_of(request.user) if owner else (),
         "in_albums": result.albums.filter(owner_id=request.user.pk) if owner else (),
@@ -226,10 +226,14 @@ def result_file(request: HttpRequest, token: str, variant: str) -> HttpResponse:
     result = visible_or_login(request, lambda: selectors.result_for_viewer(request.user, token))
     if isinstance(result, HttpResponse):
         return result
-    if variant not in ("image", "thumb", "download"):
+    if variant not in ("image", "thumb", "download", "full", "photo") or (
+        variant in ("full", "photo") and not result.has_layers
+    ):
         raise Http404("No such file.")
     if variant == "thumb":
         return file_response(result.thumbnail)
+    if variant in ("full", "photo"):  # the strength layers, for the page's slider
+        return file_response(result.full_image if variant == "full" else result.photo_image)
     if variant == "download":
         suffix = PurePosixPath(result.image.name).suffix
         return file_response(result.image, download_name=f"{result.title[:80] or 'result'}{suffix}")
@@ -242,7 +246,7 @@ def result_input(request: HttpRequest, token: str, upload_pk: int, variant: str)
     result = visible_or_login(request, lambda: selectors.result_for_viewer(request.user, token))
     if isinstance(result, HttpResponse):
         return result
-    job = result.job
+    job = result.source_job
     inputs = [job.content] + [s.upload for s in job.job_styles.all()] if job else []
     upload = next((u for u in inputs if u is not None and u.pk == upload_pk), None)
     if upload is None:
@@ -261,6 +265,20 @@ def result_edit(request: HttpRequest, token: str) -> HttpResponse:
     else:
         messages.error(request, "Give the result a title and choose who can see it.")
     return redirect(result)
+
+
+@login_required
+@require_POST
+def result_restrength(request: HttpRequest, token: str) -> HttpResponse:
+    """Save the result again at the strength the page's slider chose."""
+    result = selectors.result_for_owner(request.user, token)
+    try:
+        saved = services.result_restrength(result=result, strength=request.POST.get("strength"), by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(result)
+    messages.success(request, f"Saved as a new result at strength {round(saved.strength * 100)}%.")
+    return redirect(saved)
 
 
 @login_required

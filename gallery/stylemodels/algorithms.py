@@ -15,7 +15,7 @@ from typing import Any
 from django import forms
 
 from gallery.core.files import local_copy
-from gallery.studio.algorithms import Algorithm, RunInputs
+from gallery.studio.algorithms import Algorithm, FinishOptionsForm, RunInputs, finish_options
 from stylecore import chen, johnson
 from stylecore.errors import OptionError
 from stylecore.progress import ProgressCallback
@@ -44,9 +44,9 @@ class StyleModelChoiceField(forms.ModelChoiceField):
         return model.pk if model is not None else None
 
 
-class ModelOptionsForm(forms.Form):
-    """Options of an entry that runs a StyleModel: says plainly when no model of a kind is
-    enabled, instead of showing an empty drop-down."""
+class ModelOptionsForm(FinishOptionsForm):
+    """Options of an entry that runs a StyleModel (strength and colours first): says plainly when
+    no model of a kind is enabled, instead of showing an empty drop-down."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -91,14 +91,20 @@ class JohnsonOptionsForm(ModelOptionsForm):
 def _johnson_config(options: Mapping[str, Any], style_weights: Sequence[float]) -> ModelRun:
     return ModelRun(
         model=enabled_model(options.get("model"), Kind.JOHNSON, "model"),
-        config=johnson.JohnsonConfig(size=options.get("size")),
+        config=johnson.JohnsonConfig(size=options.get("size"), **finish_options(options)),
     )
 
 
 def _johnson_run(job: ModelRun, inputs: RunInputs, on_progress: ProgressCallback) -> RunRecord:
     model = local_copy(job.model.file, Path(inputs.output).parent, "model")
     return johnson.run_files(
-        model, inputs.content, inputs.output, size=job.config.size, model_name=job.model.name, on_progress=on_progress
+        model,
+        inputs.content,
+        inputs.output,
+        job.config,
+        model_name=job.model.name,
+        on_progress=on_progress,
+        layers=inputs.layers,
     )
 
 
@@ -137,7 +143,11 @@ def _chen_config(options: Mapping[str, Any], style_weights: Sequence[float]) -> 
     return ModelRun(
         model=enabled_model(options.get("decoder"), Kind.CHEN_DECODER, "decoder"),
         config=chen.ChenConfig(
-            patch=options["patch"], stride=options["stride"], style_size=options["style_size"], size=options.get("size")
+            patch=options["patch"],
+            stride=options["stride"],
+            style_size=options["style_size"],
+            size=options.get("size"),
+            **finish_options(options),
         ),
     )
 
@@ -152,6 +162,7 @@ def _chen_run(job: ModelRun, inputs: RunInputs, on_progress: ProgressCallback) -
         decoder=decoder,
         decoder_name=job.model.name,
         on_progress=on_progress,
+        layers=inputs.layers,
     )
 
 

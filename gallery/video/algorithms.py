@@ -18,7 +18,7 @@ from django import forms
 
 from gallery.core.files import local_copy
 from gallery.core.users import User
-from gallery.studio.algorithms import Algorithm, RunInputs, preview_every
+from gallery.studio.algorithms import Algorithm, FinishOptionsForm, RunInputs, finish_options, preview_every
 from gallery.studio.models import Job
 from gallery.stylemodels.algorithms import NO_JOHNSON_MODEL, StyleModelChoiceField, enabled_model
 from gallery.stylemodels.models import Kind, StyleModel
@@ -34,8 +34,8 @@ from .services import video_result_create
 CHEN = "chen"
 
 
-class VideoOptionsForm(forms.Form):
-    """Types and widgets only: VideoConfig checks the ranges."""
+class VideoOptionsForm(FinishOptionsForm):
+    """Types and widgets only (strength and colours first): VideoConfig checks the ranges."""
 
     video = forms.IntegerField(widget=forms.HiddenInput)
     model = StyleModelChoiceField(
@@ -80,6 +80,7 @@ def _build(options: Mapping[str, Any], style_weights: Sequence[float]) -> VideoR
             end=options.get("end"),
             stable=bool(options.get("stable")),
             preview_every=preview_every(),
+            **finish_options(options),
         ),
     )
 

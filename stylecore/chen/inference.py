@@ -18,9 +18,10 @@ from torch import Tensor
 from ..devices import describe_device, pick_device
 from ..errors import ImageError
 from ..features import VGGFeatures
-from ..images import MAX_SIDE, image_to_tensor, load_image, output_format, save_image, tensor_to_image
+from ..finish import FinishOptions, save_finished
+from ..images import MAX_SIDE, image_to_tensor, load_image, output_format
 from ..modelfile import is_untrained
-from ..options import Options, check_number
+from ..options import check_number
 from ..progress import Progress, ProgressCallback
 from ..record import RunRecord
 from .network import LAYER, InverseNet, load_decoder
@@ -32,13 +33,14 @@ MIN_SIDE = 16  # relu3_1 is at 1/4 size; a 3x3 patch needs at least 3 feature pi
 
 
 @dataclass
-class ChenConfig(Options):
+class ChenConfig(FinishOptions):
     patch: int = 3  # style patch side, in relu3_1 feature pixels
     stride: int = 1
     style_size: int | None = 256  # longer side of the style image; None keeps it as it is
     size: int | None = None  # longer side of the output; None keeps the content's size
 
     def validate(self) -> None:
+        super().validate()
         check_number("patch", self.patch, 1, 9, integer=True)
         check_number("stride", self.stride, 1, self.patch, integer=True)
         check_number("style_size", self.style_size, MIN_SIDE, 1024, integer=True, optional=True)
@@ -107,9 +109,11 @@ def run_files(
     decoder_name: str | None = None,
     device: str | None = None,
     on_progress: ProgressCallback | None = None,
+    layers: Path | None = None,
 ) -> RunRecord:
     """Load content and style, swap, decode, and save the result with its RunRecord
-    (``decoder_name``: what the record calls the decoder; default: its file name)."""
+    (``decoder_name``: what the record calls the decoder; default: its file name; ``layers``: a
+    folder to also keep the full-strength result and the photo in, see finish.py)."""
     decoder_name = decoder_name or Path(decoder).name
     output_format(output)
     started = time.perf_counter()
@@ -120,8 +124,9 @@ def run_files(
     encoder = VGGFeatures((LAYER,), weights=vgg_spec).to(torch_device)
     loaded = load_image(content, size=config.size)
     style_image = load_image(style, size=config.style_size).rgb
+    photo = image_to_tensor(loaded.rgb, torch_device)
     result = stylize(
-        image_to_tensor(loaded.rgb, torch_device),
+        photo,
         image_to_tensor(style_image, torch_device),
         config,
         decoder=net.to(torch_device),
@@ -137,6 +142,6 @@ def run_files(
         seconds=round(time.perf_counter() - started, 3),
         steps_done=1,
     )
-    save_image(tensor_to_image(result.image), output, record=record, alpha=loaded.alpha)
+    save_finished(result.image, photo, output, config, record=record, alpha=loaded.alpha, layers=layers)
     log.info("chen: %s in %.2f s -> %s", result.seconds, record.seconds, output)
     return record

@@ -6,7 +6,15 @@ import argparse
 from pathlib import Path
 
 from ..chen import ChenConfig, DecoderTrainConfig, run_files, train_files
-from .common import DEVICE_HELP, add_training_arguments, progress_bar, report_steps, training_options
+from .common import (
+    DEVICE_HELP,
+    add_finish_arguments,
+    add_training_arguments,
+    finish_options,
+    progress_bar,
+    report_steps,
+    training_options,
+)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -21,6 +29,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     run.add_argument("--size", type=int, help="longer side of the result in pixels (default: the photo's size)")
     run.add_argument("--style-size", type=int, default=defaults.style_size, help=f"default {defaults.style_size}")
     run.add_argument("--device", help=DEVICE_HELP)
+    add_finish_arguments(run)
     run.set_defaults(func=_run)
 
     train_defaults = DecoderTrainConfig()
@@ -34,7 +43,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    config = ChenConfig(patch=args.patch, stride=args.stride, style_size=args.style_size, size=args.size)
+    config = ChenConfig(
+        patch=args.patch, stride=args.stride, style_size=args.style_size, size=args.size, **finish_options(args)
+    )
     with progress_bar("chen") as on_progress:
         record = run_files(
             args.content,

@@ -56,6 +56,22 @@ def progress_bar(
         bar.close()
 
 
+def add_finish_arguments(parser: argparse.ArgumentParser) -> None:
+    """Strength and colours, which every stylizing command has (stylecore.finish)."""
+    parser.add_argument(
+        "--strength", metavar="F", help="0-1: how much of the style to show; 0 is the photo (default 1)"
+    )
+    parser.add_argument("--preserve-colors", action="store_true", help="keep the content photo's colours")
+
+
+def finish_options(args: argparse.Namespace) -> dict:
+    """FinishOptions' fields from the parsed arguments."""
+    options: dict = {"preserve_colors": args.preserve_colors}
+    if args.strength is not None:
+        options["strength"] = convert("strength", args.strength, float)
+    return options
+
+
 def add_training_arguments(parser: argparse.ArgumentParser, defaults: TrainOptions, what: str) -> None:
     """The options every training command has (TrainOptions' fields, output, resume, previews, device)."""
     parser.add_argument("-o", "--output", type=Path, required=True, help=f"{what} file (.safetensors)")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..errors import OptionError
 from ..gatys import INITS, OPTIMIZERS, GatysConfig, run_files
-from .common import DEVICE_HELP, WEIGHTS_HELP, convert, progress_bar, report_steps
+from .common import DEVICE_HELP, WEIGHTS_HELP, add_finish_arguments, convert, finish_options, progress_bar, report_steps
 
 # Option values arrive as strings and are converted here, so a bad value is one OptionError line
 # (exit 2) instead of argparse's usage dump.
@@ -39,7 +39,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--style-blend", metavar="W1,W2", help="one weight per style image, e.g. 0.7,0.3 (default: equal)"
     )
-    parser.add_argument("--preserve-colors", action="store_true", help="keep the content photo's colours")
     parser.add_argument("--init", metavar="{content,noise,style}", help=f"{', '.join(INITS)} (default {defaults.init})")
     parser.add_argument("--scales", metavar="N", help="coarse-to-fine scales, 1-4 (default 1)")
     parser.add_argument("--seed", metavar="N", help="random seed: the same seed gives the same result")
@@ -48,6 +47,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--preview-every", metavar="N", help="save a preview image every N steps (needs --preview-dir)")
     parser.add_argument("--preview-dir", metavar="DIR", type=Path, help="folder for the previews")
     parser.add_argument("--denoise", action="store_true", help="denoise the result with ZS-N2N")
+    add_finish_arguments(parser)
     parser.set_defaults(func=run)
 
 
@@ -64,7 +64,7 @@ def config_from_args(args: argparse.Namespace) -> GatysConfig:
             options[name] = getattr(args, name)
     if options.get("preview_every") and args.preview_dir is None:
         raise OptionError("preview-dir", "is needed with --preview-every")
-    return GatysConfig(preserve_colors=args.preserve_colors, denoise=args.denoise, **options)
+    return GatysConfig(**finish_options(args), denoise=args.denoise, **options)
 
 
 def run(args: argparse.Namespace) -> int:

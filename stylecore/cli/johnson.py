@@ -5,8 +5,16 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..johnson import VARIANTS, TrainConfig, export_onnx, run_files, train_files
-from .common import DEVICE_HELP, add_training_arguments, progress_bar, report_steps, training_options
+from ..johnson import VARIANTS, JohnsonConfig, TrainConfig, export_onnx, run_files, train_files
+from .common import (
+    DEVICE_HELP,
+    add_finish_arguments,
+    add_training_arguments,
+    finish_options,
+    progress_bar,
+    report_steps,
+    training_options,
+)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -16,6 +24,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     run.add_argument("-o", "--output", type=Path, required=True, help="result file (.png keeps alpha, .jpg)")
     run.add_argument("--size", type=int, help="longer side of the result in pixels (default: the photo's size)")
     run.add_argument("--device", help=DEVICE_HELP)
+    add_finish_arguments(run)
     run.set_defaults(func=_run)
 
     defaults = TrainConfig()
@@ -40,7 +49,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def _run(args: argparse.Namespace) -> int:
     with progress_bar("johnson") as on_progress:
         record = run_files(
-            args.model, args.content, args.output, size=args.size, device=args.device, on_progress=on_progress
+            args.model,
+            args.content,
+            args.output,
+            JohnsonConfig(size=args.size, **finish_options(args)),
+            device=args.device,
+            on_progress=on_progress,
         )
     print(f"{args.output}: {record.seconds:.2f} s on {record.device}")
     return 0

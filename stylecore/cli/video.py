@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from ..video import MAX_BATCH, VideoConfig, run_files
-from .common import DEVICE_HELP, progress_bar
+from .common import DEVICE_HELP, add_finish_arguments, finish_options, progress_bar
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -32,12 +32,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--crf", type=int, default=defaults.crf, help=f"H.264 quality, lower is better (default {defaults.crf})"
     )
     parser.add_argument("--device", help=DEVICE_HELP)
+    add_finish_arguments(parser)
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     config = VideoConfig(
-        height=args.height, start=args.start, end=args.end, batch=args.batch, stable=args.stable, crf=args.crf
+        height=args.height,
+        start=args.start,
+        end=args.end,
+        batch=args.batch,
+        stable=args.stable,
+        crf=args.crf,
+        **finish_options(args),
     )
     with progress_bar("video", unit="frame") as on_progress:
         record = run_files(

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..devices import describe_device, pick_device
-from ..images import MAX_SIDE, image_to_tensor, load_image, output_format, save_image, tensor_to_image
+from ..finish import FinishOptions, save_finished
+from ..images import MAX_SIDE, image_to_tensor, load_image, output_format
 from ..modelfile import is_untrained
-from ..options import Options, check_number
+from ..options import check_number
 from ..progress import Progress, ProgressCallback
 from ..record import RunRecord
 from .network import MIN_SIDE
@@ -20,10 +21,11 @@ log = logging.getLogger(__name__)
 
 
 @dataclass
-class JohnsonConfig(Options):
+class JohnsonConfig(FinishOptions):
     size: int | None = None  # longer side of the output; None keeps the input size
 
     def validate(self) -> None:
+        super().validate()
         check_number("size", self.size, MIN_SIDE, MAX_SIDE, integer=True, optional=True)
 
 
@@ -31,21 +33,23 @@ def run_files(
     model: Path,
     content: Path,
     output: Path,
+    config: JohnsonConfig | None = None,
     *,
-    size: int | None = None,
     device: str | None = None,
     engine: str = "auto",
     model_name: str | None = None,
     on_progress: ProgressCallback | None = None,
+    layers: Path | None = None,
 ) -> RunRecord:
     """Stylize one photo with a trained model and save it with its RunRecord.
 
     ``engine``: see frame_function. ``model_name``: what the record calls the model (the name
     people know it by; default: the file name). One forward pass: progress is reported, but a
-    stop request cannot cut it short.
+    stop request cannot cut it short. ``layers``: a folder to also keep the full-strength result and
+    the photo in (finish.py).
     """
     model_name = model_name or Path(model).name
-    config = JohnsonConfig(size=size)
+    config = config or JohnsonConfig()
     output_format(output)
     started = time.perf_counter()
     torch_device = pick_device(device)
@@ -55,7 +59,8 @@ def run_files(
     loaded = load_image(content, size=config.size)
     if on_progress is not None:
         on_progress(Progress(step=0, total=1, stage="stylize"))
-    result = run(image_to_tensor(loaded.rgb, torch_device))
+    photo = image_to_tensor(loaded.rgb, torch_device)
+    result = run(photo)
     if on_progress is not None:
         on_progress(Progress(step=1, total=1, stage="stylize"))
     trained = meta.get("training", {})
@@ -74,6 +79,6 @@ def run_files(
         seconds=round(time.perf_counter() - started, 3),
         steps_done=1,
     )
-    save_image(tensor_to_image(result), output, record=record, alpha=loaded.alpha)
+    save_finished(result, photo, output, config, record=record, alpha=loaded.alpha, layers=layers)
     log.info("johnson: %s in %.2f s -> %s", model_name, record.seconds, output)
     return record

@@ -24,7 +24,8 @@ from torch import Tensor
 
 from ..devices import describe_device, pick_device
 from ..errors import OptionError
-from ..options import Options, check_number
+from ..finish import FinishOptions, finish_tensor
+from ..options import check_number
 from ..progress import Progress, ProgressCallback
 from ..record import RunRecord
 from .codecs import AudioPass, decode_packet, h264_encoder, output_size, to_rgb
@@ -39,7 +40,7 @@ MAX_BATCH = 64
 
 
 @dataclass
-class VideoConfig(Options):
+class VideoConfig(FinishOptions):
     height: int | None = None  # output height (rounded down to even); None = the video's own
     start: float = 0.0  # seconds
     end: float | None = None  # seconds; None = to the end
@@ -50,6 +51,7 @@ class VideoConfig(Options):
     crf: int = 20  # H.264 quality (lower = better, bigger)
 
     def validate(self) -> None:
+        super().validate()
         check_number("height", self.height, 16, MAX_OUTPUT_HEIGHT, integer=True, optional=True)
         check_number("start", self.start, 0)
         check_number("end", self.end, 0, optional=True)
@@ -178,7 +180,7 @@ def _run(
             batch = [item for _, item in zip(range(batch_size), stream, strict=False)]
             if not batch:
                 break
-            styled = _stylize_batch([rgb for rgb, _ in batch], frame_fn, device)
+            styled = _stylize_batch([rgb for rgb, _ in batch], frame_fn, config, device)
             for (rgb, pts), out_rgb in zip(batch, styled, strict=True):
                 if stabilize is not None:
                     out_rgb = stabilize(rgb, out_rgb)
@@ -210,13 +212,17 @@ def _run(
         record.final_losses["flicker"] = meter.value
 
 
-def _stylize_batch(frames: list[np.ndarray], frame_fn: FrameStylizer, device: torch.device) -> np.ndarray:
-    """(B,H,W,3) uint8 in, the same out: through the network in one call."""
+def _stylize_batch(
+    frames: list[np.ndarray], frame_fn: FrameStylizer, config: VideoConfig, device: torch.device
+) -> np.ndarray:
+    """(B,H,W,3) uint8 in, the same out: through the network in one call, then finished
+    (colours, strength) against the frames themselves."""
     with torch.inference_mode():
         x = torch.from_numpy(np.stack(frames)).to(device).permute(0, 3, 1, 2).to(torch.float32).mul_(1 / 255)
         y = frame_fn(x)
         if y.shape[-2:] != x.shape[-2:]:
             y = F.interpolate(y, size=x.shape[-2:], mode="bilinear", align_corners=False)
+        y = finish_tensor(y, x, config)
         # in place, and +0.5 then truncation rounds: full-frame passes are a real share of CPU time
         y = y.mul(255).add_(0.5).clamp_(0, 255).to(torch.uint8)
         return y.permute(0, 2, 3, 1).contiguous().cpu().numpy()

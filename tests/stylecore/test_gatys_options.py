@@ -11,7 +11,8 @@ from PIL import Image
 
 from stylecore.errors import OptionError
 from stylecore.features import VGGFeatures
-from stylecore.gatys import GatysConfig, _luminance, run_files, stylize
+from stylecore.finish import luminance
+from stylecore.gatys import GatysConfig, run_files, stylize
 from stylecore.images import image_to_tensor, read_record
 from stylecore.progress import Progress
 
@@ -53,11 +54,11 @@ def test_preserving_colours_keeps_the_contents_chroma(vgg: VGGFeatures) -> None:
     result = stylize(
         CONTENT, [STYLE], GatysConfig(size=32, steps=3, preserve_colors=True, init="noise", seed=1), features=vgg
     )
-    chroma_out = result.image - _luminance(result.image)
-    chroma_content = CONTENT - _luminance(CONTENT)
+    chroma_out = result.image - luminance(result.image)
+    chroma_content = CONTENT - luminance(CONTENT)
     unclipped = ((result.image > 0.01) & (result.image < 0.99)).all(dim=1, keepdim=True).expand_as(result.image)
     assert torch.allclose(chroma_out[unclipped], chroma_content[unclipped], atol=1e-5)
-    assert not torch.allclose(_luminance(result.image), _luminance(CONTENT), atol=1e-3)
+    assert not torch.allclose(luminance(result.image), luminance(CONTENT), atol=1e-3)
 
 
 @pytest.mark.slow

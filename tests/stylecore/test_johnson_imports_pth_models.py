@@ -50,7 +50,7 @@ def test_an_example_pth_with_deprecated_keys_loads_and_runs(tmp_path: Path) -> N
 def test_run_files_stylizes_a_photo_with_a_pth_model(tmp_path: Path, write_image) -> None:
     example_layout_pth(tmp_path / "mosaic.pth")
     content = write_image("content.png")
-    record = johnson.run_files(tmp_path / "mosaic.pth", content, tmp_path / "out.png", size=40)
+    record = johnson.run_files(tmp_path / "mosaic.pth", content, tmp_path / "out.png", johnson.JohnsonConfig(size=40))
     assert record.algorithm == "johnson" and record.params["style"] == "mosaic"
     from PIL import Image
 
