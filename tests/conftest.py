@@ -171,6 +171,30 @@ def result_factory(upload_factory) -> Callable[..., object]:  # noqa: ANN001
     return make
 
 
+LAYER_RED, LAYER_BLUE = (220, 30, 30), (20, 40, 230)
+
+
+@pytest.fixture
+def layered_result(owner, upload_factory, tmp_path: Path):  # noqa: ANN001, ANN201
+    """A Johnson result made at strength 0.6 whose layers are a red 'style' over a blue 'photo'
+    (LAYER_LAYER_RED, LAYER_LAYER_BLUE), made without the worker."""
+    from gallery.studio import services
+    from gallery.studio.models import Job
+    from stylecore import finish
+    from stylecore.record import RunRecord
+
+    content = upload_factory(owner, kind="content", name="harbour.png")
+    job = Job.objects.create(owner=owner, algorithm="johnson", content=content, state=Job.State.SUCCEEDED)
+    layers = tmp_path / "layers"
+    layers.mkdir()
+    Image.new("RGB", (48, 32), LAYER_RED).save(layers / finish.FULL_LAYER)
+    Image.new("RGB", (48, 32), LAYER_BLUE).save(layers / finish.PHOTO_LAYER)
+    record = RunRecord(algorithm="johnson", params={"model": "Candy", "strength": 0.6}, seconds=0.4, steps_done=1)
+    output = tmp_path / "result.png"
+    finish.restrength_files(layers, output, 0.6, record=record)
+    return services.result_create(job=job, output=output, record=record, layers=layers, title="Harbour × Candy")
+
+
 # --- A real worker ---------------------------------------------------------------------------
 
 # The worker's settings: short django-q2 timings and a short heartbeat so a killed worker's

@@ -21,6 +21,7 @@ v1 = [
     path("jobs/<int:pk>/preview/", jobs.JobPreviewApi.as_view(), name="job_preview"),
     path("results/", results.ResultListApi.as_view(), name="results"),
     path("results/<str:token>/", results.ResultApi.as_view(), name="result"),
+    path("results/<str:token>/strength/", results.ResultStrengthApi.as_view(), name="result_strength"),
     path("results/<str:token>/download/", results.ResultDownloadApi.as_view(), name="result_download"),
     path("results/<str:token>/thumbnail/", results.ResultThumbnailApi.as_view(), name="result_thumbnail"),
     path("albums/", albums.AlbumsApi.as_view(), name="albums"),

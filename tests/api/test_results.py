@@ -64,3 +64,17 @@ def test_delete_removes_it(owner_api, owner, result_factory) -> None:  # noqa: A
     result = result_factory(owner)
     assert owner_api.delete(f"/api/v1/results/{result.share_token}/").status_code == 204
     assert not Result.objects.filter(pk=result.pk).exists()
+
+
+def test_a_result_is_saved_again_at_another_strength(owner_api, other_api, layered_result) -> None:  # noqa: ANN001
+    body = owner_api.get(f"/api/v1/results/{layered_result.share_token}/").json()
+    assert body["strength"] == 0.6 and body["strength_adjustable"] is True
+    url = f"/api/v1/results/{layered_result.share_token}/strength/"
+    response = owner_api.post(url, {"strength": 0.2}, format="json")
+    assert response.status_code == 201, response.content
+    saved = response.json()
+    assert saved["strength"] == 0.2 and saved["token"] != layered_result.share_token
+    assert Result.objects.get(share_token=saved["token"]).derived_from == layered_result
+    assert_error(owner_api.post(url, {"strength": 1.5}, format="json"), 400, "invalid", "strength")
+    assert_error(other_api.post(url, {"strength": 0.5}, format="json"), 404, "not_found")
+    assert Result.objects.count() == 2

@@ -36,6 +36,10 @@ class ResultOutputSerializer(serializers.Serializer):
     steps_done = serializers.IntegerField()
     stopped = serializers.BooleanField()
     final_losses = serializers.DictField(child=serializers.FloatField())
+    strength = serializers.FloatField(help_text="The style strength it was made at: 0 is the photo, 1 the full style.")
+    strength_adjustable = serializers.BooleanField(
+        source="has_layers", help_text="True: POST .../strength/ saves it again at another strength, with no rerun."
+    )
     created_at = serializers.DateTimeField()
     page_url = PageUrlField()
     download_url = serializers.SerializerMethodField()
@@ -112,6 +116,26 @@ class ResultDeleteApi(Api):
 
 class ResultApi(ResultDetailApi, ResultUpdateApi, ResultDeleteApi):
     pass
+
+
+class ResultStrengthInputSerializer(serializers.Serializer):
+    strength = serializers.FloatField(min_value=0.0, max_value=1.0, help_text="0 is the photo, 1 the full style.")
+
+
+class ResultStrengthApi(Api):
+    @extend_schema(
+        operation_id="results_restrength",
+        request=ResultStrengthInputSerializer,
+        responses={201: ResultOutputSerializer, **error_responses(400, 404)},
+        tags=TAGS,
+    )
+    def post(self, request: Request, token: str) -> Response:
+        """Save one of your results again at another style strength, as a new result (the first one
+        stays); it is blended from the layers kept with the result, so nothing runs again."""
+        result = selectors.result_for_owner(request.user, token)
+        strength = self.body(ResultStrengthInputSerializer)["strength"]
+        saved = services.result_restrength(result=result, strength=strength, by=request.user)
+        return Response(self.out(ResultOutputSerializer, saved), status=status.HTTP_201_CREATED)
 
 
 class ResultDownloadApi(FileApi):
