@@ -224,6 +224,8 @@ else:
 STUDIO = {
     # Upload size limit in bytes, checked before the image is decoded.
     "MAX_UPLOAD_BYTES": env_int("STUDIO_MAX_UPLOAD_BYTES", 30 * 1024 * 1024),
+    # The most images one upload form submit may carry (each still within MAX_UPLOAD_BYTES).
+    "MAX_FILES_PER_UPLOAD": env_int("STUDIO_MAX_FILES_PER_UPLOAD", 20),
     "THUMBNAIL_SIZE": env_int("STUDIO_THUMBNAIL_SIZE", 480),
     # The most style images one job may blend (the job page shows this many rows; the API takes as many).
     "MAX_STYLES": env_int("STUDIO_MAX_STYLES", 3),
@@ -237,6 +239,9 @@ STUDIO = {
     "PREVIEW_EVERY": env_int("STUDIO_PREVIEW_EVERY", 10),
     "RESULTS_PER_PAGE": env_int("STUDIO_RESULTS_PER_PAGE", 24),
 }
+# Django answers a request with more files than this with a bare 400; keep it above the upload page's
+# own limit, which the page refuses with a message.
+DATA_UPLOAD_MAX_NUMBER_FILES = max(100, STUDIO["MAX_FILES_PER_UPLOAD"] + 1)
 
 # stylecore reads these itself; listed here so `manage.py diffsettings` shows them.
 STYLECORE_VGG_WEIGHTS = os.environ.get("STYLECORE_VGG_WEIGHTS", "torchvision")

@@ -13,19 +13,38 @@ from . import algorithms
 from .models import Album, Upload, Visibility
 
 
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """The files sent under one name, as a list. Each is judged by services.uploads_create, so one
+    bad (even empty) file does not refuse the others here."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data: Any, initial: Any = None) -> list:
+        files = [file for file in data or [] if file]
+        if not files and self.required:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        return files
+
+
 class UploadForm(forms.Form):
-    file = forms.FileField(
-        label="Image",
-        widget=forms.ClearableFileInput(attrs={"accept": "image/*"}),
-        help_text="JPEG, PNG, GIF, WebP, BMP or TIFF.",
-    )
+    file = MultipleFileField(label="Images", widget=MultipleFileInput(attrs={"accept": "image/*"}))
     kind = forms.ChoiceField(choices=Upload.Kind.choices, initial=Upload.Kind.CONTENT, widget=forms.RadioSelect)
-    title = forms.CharField(max_length=200, required=False, help_text="Leave empty to use the file name.")
+    title = forms.CharField(
+        max_length=200,
+        required=False,
+        help_text="For a single image; leave empty to use the file name. With several, each is named after its file.",
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         limit = studio_setting("MAX_UPLOAD_BYTES") // 2**20
-        self.fields["file"].help_text = f"JPEG, PNG, GIF, WebP, BMP or TIFF, up to {limit} MB."
+        self.max_files = studio_setting("MAX_FILES_PER_UPLOAD")
+        help_text = f"JPEG, PNG, GIF, WebP, BMP or TIFF, up to {limit} MB each; up to {self.max_files} images at once."
+        self.fields["file"].help_text = help_text
 
 
 class UploadChoiceField(forms.ModelChoiceField):

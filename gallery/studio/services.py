@@ -13,7 +13,7 @@ import logging
 import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
@@ -49,13 +49,17 @@ def _thumbnail(loaded: LoadedImage) -> File:
     return jpeg_file(flatten(loaded), max_side=studio_setting("THUMBNAIL_SIZE"))
 
 
+def _check_kind(kind: str) -> None:
+    if kind not in Upload.Kind.values:
+        raise ValidationError({"kind": f"Choose one of: {', '.join(Upload.Kind.values)}."})
+
+
 def upload_create(*, owner: User, file: UploadedFile, kind: str, title: str | None = None) -> Upload:
     """Validate the image (really decoded, every limit applied), then store it and its thumbnail.
 
     Nothing is saved unless the image is accepted; a bad file raises ValidationError({"file": ...}).
     """
-    if kind not in Upload.Kind.values:
-        raise ValidationError({"kind": f"Choose one of: {', '.join(Upload.Kind.values)}."})
+    _check_kind(kind)
     max_bytes = studio_setting("MAX_UPLOAD_BYTES")
     if file.size is not None and file.size > max_bytes:
         raise ValidationError({"file": f"The file is too large: at most {max_bytes // 2**20} MB."})
@@ -86,6 +90,35 @@ def upload_create(*, owner: User, file: UploadedFile, kind: str, title: str | No
         upload.thumbnail.save("thumb.jpg", _thumbnail(loaded), save=False)
         upload.save()
     return upload
+
+
+class RefusedFile(NamedTuple):
+    name: str  # as the sender named it
+    reason: str
+
+
+def uploads_create(
+    *, owner: User, files: Sequence[UploadedFile], kind: str, title: str | None = None
+) -> tuple[list[Upload], list[RefusedFile]]:
+    """Several images of one kind at once, each judged on its own by upload_create: the good ones are
+    saved even when others are refused. The title names a lone file only; with several, each is named
+    after its file. No files, more than MAX_FILES_PER_UPLOAD or a bad kind raise before anything is saved.
+    """
+    _check_kind(kind)
+    most = studio_setting("MAX_FILES_PER_UPLOAD")
+    if not files:
+        raise ValidationError({"file": "Choose at least one image."})
+    if len(files) > most:
+        raise ValidationError({"file": f"Send at most {most} images at once ({len(files)} were chosen)."})
+    title = title if len(files) == 1 else None
+    created: list[Upload] = []
+    refused: list[RefusedFile] = []
+    for file in files:
+        try:
+            created.append(upload_create(owner=owner, file=file, kind=kind, title=title))
+        except ValidationError as error:
+            refused.append(RefusedFile(file.name, " ".join(error.messages)))
+    return created, refused
 
 
 @transaction.atomic

@@ -76,19 +76,33 @@ def upload_create(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None, initial={"kind": request.GET.get("kind", "content")})
     if request.method == "POST" and form.is_valid():
         try:
-            upload = services.upload_create(
+            created, refused = services.uploads_create(
                 owner=request.user,
-                file=form.cleaned_data["file"],
+                files=form.cleaned_data["file"],
                 kind=form.cleaned_data["kind"],
                 title=form.cleaned_data["title"],
             )
         except ValidationError as error:
             show_errors(error, form)
         else:
-            messages.success(request, f"Uploaded “{upload.title}”.")
-            return redirect("studio:upload_list")
+            if created:  # saved ones are kept; the refused are named on the next page
+                _report_uploads(request, created, refused)
+                return redirect("studio:upload_list")
+            for name, reason in refused:
+                form.add_error("file", f"{name}: {reason}")
     status = 400 if form.errors else 200
     return render(request, "studio/upload_form.html", {"form": form}, status=status)
+
+
+def _report_uploads(request: HttpRequest, created: list[Upload], refused: list[services.RefusedFile]) -> None:
+    if refused:
+        messages.warning(request, f"{len(created)} uploaded; {len(refused)} refused.")
+        for name, reason in refused:
+            messages.error(request, f"{name}: {reason}")
+    elif len(created) == 1:
+        messages.success(request, f"Uploaded “{created[0].title}”.")
+    else:
+        messages.success(request, f"{len(created)} images uploaded.")
 
 
 @login_required
