@@ -18,6 +18,7 @@ v1 = [
     path("jobs/", jobs.JobsApi.as_view(), name="jobs"),
     path("jobs/<int:pk>/", jobs.JobDetailApi.as_view(), name="job"),
     path("jobs/<int:pk>/cancel/", jobs.JobCancelApi.as_view(), name="job_cancel"),
+    path("jobs/<int:pk>/save-partial/", jobs.JobSavePartialApi.as_view(), name="job_save_partial"),
     path("jobs/<int:pk>/preview/", jobs.JobPreviewApi.as_view(), name="job_preview"),
     path("results/", results.ResultListApi.as_view(), name="results"),
     path("results/<str:token>/", results.ResultApi.as_view(), name="result"),

@@ -12,6 +12,7 @@ from pathlib import Path, PurePosixPath
 
 from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
+from django.db.models.signals import post_delete
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +50,16 @@ def delete_with_files(instance: models.Model, *field_names: str) -> None:
     """Delete a row; its stored files go once the deletion commits (call inside a transaction)."""
     _delete_files_on_commit(*(getattr(instance, name) for name in field_names))
     instance.delete()
+
+
+def delete_files_with_rows(model: type[models.Model], *field_names: str) -> None:
+    """Rows of `model` deleted without a service (a cascade from their owner's deletion, the admin's
+    delete) take these stored files with them once the deletion commits. Call once, in apps.ready()."""
+
+    def deleted(instance: models.Model, **kwargs: object) -> None:
+        _delete_files_on_commit(*(getattr(instance, name) for name in field_names))
+
+    post_delete.connect(deleted, sender=model, weak=False, dispatch_uid=f"files-of-{model._meta.label}")
 
 
 def _delete_files_on_commit(*files: FieldFile) -> None:

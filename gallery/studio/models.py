@@ -97,6 +97,9 @@ class Job(QueuedRun):
     options = models.JSONField(default=dict, blank=True)  # the cleaned option values, as given
     content = models.ForeignKey(Upload, on_delete=models.SET_NULL, null=True, blank=True, related_name="content_jobs")
     preview = models.FileField(upload_to=preview_path, max_length=300, blank=True)
+    # A run stopped mid-way keeps its picture so far at full size as `preview`, and its RunRecord
+    # here, until the owner saves them as a Result (services.job_save_partial).
+    partial_record = models.JSONField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -107,6 +110,11 @@ class Job(QueuedRun):
 
     def get_absolute_url(self) -> str:
         return reverse("studio:job_detail", args=[self.pk])
+
+    @property
+    def kept_partial(self) -> bool:
+        """It was stopped mid-run and kept the picture so far (a job stopped before its first step keeps none)."""
+        return self.partial_record is not None and bool(self.preview)
 
 
 class JobStyle(models.Model):

@@ -7,6 +7,7 @@ so other people cannot tell the two apart.
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import PurePosixPath
 from typing import Any, TypeVar
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -74,14 +75,31 @@ def queue_position(job: Job) -> int | None:
     return ahead.count() + 1
 
 
+# A running job asks before it stops once it has a step done or has run this long (a slow first step).
+CANCEL_ASKS_AFTER_SECONDS = 20
+
+
+def cancel_asks_first(job: Job) -> bool:
+    """Whether the Cancel button asks first: stopping would end work worth keeping (a queued job just goes)."""
+    if job.state != Job.State.RUNNING or job.cancel_requested:
+        return False
+    return job.step > 0 or (job.elapsed_seconds() or 0) > CANCEL_ASKS_AFTER_SECONDS
+
+
 def job_progress(job: Job) -> dict[str, Any]:
     """The job page's live data (also what the API returns for a job's progress)."""
-    result = getattr(job, "result", None) if job.state == Job.State.SUCCEEDED else None
+    # A succeeded job's result, or the one its owner saved from a stopped job's picture so far.
+    result = getattr(job, "result", None) if job.state in (Job.State.SUCCEEDED, Job.State.CANCELLED) else None
+    # Named after the stored file, so a new picture (a stopped job's full-size one too) is a new URL.
+    version = PurePosixPath(job.preview.name).stem[:12]
     return {
         **run_progress(job),
         "queue_position": queue_position(job),
-        "preview_url": (f"{reverse('studio:job_preview', args=[job.pk])}?step={job.step}" if job.preview else None),
+        "preview_url": f"{reverse('studio:job_preview', args=[job.pk])}?v={version}" if job.preview else None,
         "result_url": result.get_absolute_url() if result else None,
+        "cancel_asks_first": cancel_asks_first(job),
+        "kept_partial": job.kept_partial,
+        "can_save_partial": job.kept_partial and result is None,
     }
 
 

@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from gallery.core import runs
 from gallery.core.conf import studio_setting
@@ -252,7 +252,9 @@ def _run_job(job: Job) -> None:
         with runs.reporting(job) as writer:
             record = entry.run(config, inputs, writer)
         if record.stopped:
-            runs.run_finish(Job, job.pk, Job.State.CANCELLED, "Cancelled while running.")
+            # A video entry stores its own output; a run stopped before its first step made no picture.
+            keep = entry.store_output is None and record.steps_done > 0 and inputs.output.exists()
+            _finish_stopped(job, inputs.output if keep else None, record)
             return
         with transaction.atomic():
             if Job.objects.filter(pk=job.pk, state=Job.State.RUNNING).exists():
@@ -261,6 +263,49 @@ def _run_job(job: Job) -> None:
                 else:
                     result_create(job=job, output=inputs.output, record=record, layers=inputs.layers)
                 runs.run_finish(Job, job.pk, Job.State.SUCCEEDED)
+
+
+def _finish_stopped(job: Job, output: Path | None, record: RunRecord) -> None:
+    """End a stopped run as cancelled. Its picture so far (`output`, if any) replaces the low-res
+    preview at full size, and its record waits in the row until the owner saves it (job_save_partial)."""
+    if output is None:
+        runs.run_finish(Job, job.pk, Job.State.CANCELLED, "Cancelled while running.")
+        return
+    old = job.preview.name
+    with output.open("rb") as data:
+        job.preview.save(f"partial{output.suffix}", File(data), save=False)
+    kept = False
+    try:
+        kept = runs.run_finish(
+            Job,
+            job.pk,
+            Job.State.CANCELLED,
+            "Cancelled while running.",
+            preview=job.preview.name,
+            partial_record=record.to_dict(),
+        )
+    finally:  # one file stays: the new one, unless the row ended otherwise meanwhile (deleted, failed)
+        unused = old if kept else job.preview.name
+        if unused:
+            job.preview.storage.delete(unused)
+
+
+def job_save_partial(*, job: Job, by: User) -> Result:
+    """Save the picture a stopped job kept as a normal result, marked stopped early with the steps
+    it did. Saving again gives the same result."""
+    require_owner(by, job)
+    saved = Result.objects.filter(job_id=job.pk).first()
+    if saved is not None:
+        return saved
+    if not job.kept_partial:
+        raise ValidationError("This job kept no picture to save.")
+    with tempfile.TemporaryDirectory(prefix=f"job-{job.pk}-partial-") as scratch:
+        output = local_copy(job.preview, Path(scratch), "partial")
+        try:
+            with transaction.atomic():
+                return result_create(job=job, output=output, record=RunRecord(**job.partial_record))
+        except IntegrityError:  # a second save at the same moment: the first one made it
+            return Result.objects.get(job_id=job.pk)
 
 
 # --- Results ---------------------------------------------------------------------------------

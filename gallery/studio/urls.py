@@ -18,6 +18,7 @@ urlpatterns = [
     path("jobs/<int:pk>/", views.job_detail, name="job_detail"),
     path("jobs/<int:pk>/progress.json", views.job_progress, name="job_progress"),
     path("jobs/<int:pk>/cancel/", views.job_cancel, name="job_cancel"),
+    path("jobs/<int:pk>/save/", views.job_save_partial, name="job_save_partial"),
     path("jobs/<int:pk>/preview.jpg", views.job_preview, name="job_preview"),
     path("results/", views.result_list, name="result_list"),
     path("results/<str:token>/", views.result_detail, name="result_detail"),

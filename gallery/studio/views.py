@@ -205,6 +205,19 @@ def job_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def job_save_partial(request: HttpRequest, pk: int) -> HttpResponse:
+    job = selectors.job_of(request.user, pk)
+    try:
+        result = services.job_save_partial(job=job, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(job)
+    messages.success(request, "Saved as a result.")
+    return redirect(result)
+
+
+@login_required
 @require_GET
 def job_preview(request: HttpRequest, pk: int) -> HttpResponse:
     return file_response(selectors.job_of(request.user, pk).preview)

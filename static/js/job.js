@@ -58,12 +58,16 @@
       const img = $("preview");
       if (img.getAttribute("src") !== p.preview_url) img.src = p.preview_url;
       img.hidden = false;
-      $("preview-caption").textContent = p.finished ? "Last preview" : `Preview at step ${p.step}`;
+      let caption = p.finished ? "Last preview" : `Preview at step ${p.step}`;
+      if (p.kept_partial) caption = `Stopped at step ${p.step} of ${p.total}`;
+      $("preview-caption").textContent = caption;
     } else if (p.finished) {
       $("preview-caption").textContent = "No preview was made.";
     }
     const cancel = $("cancel");
     cancel.hidden = p.finished;
+    cancel.toggleAttribute("data-confirm-skip", !p.cancel_asks_first);
+    $("save-partial").hidden = !p.can_save_partial;
     if (p.cancel_requested) {
       const button = cancel.querySelector("button");
       button.disabled = true;

@@ -92,6 +92,7 @@ OBJECT_ENDPOINTS = [
     ("get", "/api/v1/images/{upload}/thumbnail/", None),
     ("get", "/api/v1/jobs/{job}/", None),
     ("post", "/api/v1/jobs/{job}/cancel/", None),
+    ("post", "/api/v1/jobs/{job}/save-partial/", None),
     ("get", "/api/v1/jobs/{job}/preview/", None),
     ("get", "/api/v1/results/{result}/", None),
     ("patch", "/api/v1/results/{result}/", {"visibility": "public"}),

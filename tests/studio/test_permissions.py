@@ -68,6 +68,7 @@ OWN_LISTS = [
 PRIVATE_POST = {
     "delete upload": ("studio:upload_delete", lambda t: [t.upload.pk], {}),
     "cancel job": ("studio:job_cancel", lambda t: [t.job.pk], {}),
+    "save a stopped job's picture": ("studio:job_save_partial", lambda t: [t.job.pk], {}),
     "edit result": (
         "studio:result_edit",
         lambda t: [t.result.share_token],

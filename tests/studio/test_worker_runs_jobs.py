@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from django.urls import reverse
 
 from gallery.studio.models import Job, Result
+from stylecore.images import read_record
 from tests.conftest import image_bytes, uploaded
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(180)]
@@ -90,3 +93,31 @@ def test_cancel_stops_a_running_job_within_a_few_seconds(worker, owner_client): 
     assert job.state == Job.State.CANCELLED
     assert job.step < 5000
     assert not Result.objects.filter(job=job).exists()
+
+
+def test_a_gatys_job_stopped_mid_run_keeps_its_picture_and_its_owner_saves_it(worker, owner_client):  # noqa: ANN001
+    content = upload_through_the_form(owner_client, "content", "harbour.png")
+    style = upload_through_the_form(owner_client, "style", "waves.png")
+    owner_client.post(reverse("studio:job_create"), gatys_form(content, style, steps=5000))
+    job = worker.wait_for(Job.objects.latest("id").pk, [Job.State.RUNNING], timeout=60)
+    deadline = time.monotonic() + 60
+    while job.step == 0 and time.monotonic() < deadline:  # so the cancel lands mid-run
+        time.sleep(0.1)
+        job.refresh_from_db()
+    assert job.state == Job.State.RUNNING and job.step > 0, worker.log()
+
+    owner_client.post(reverse("studio:job_cancel", args=[job.pk]))
+    job = worker.wait_for(job.pk, Job.FINISHED_STATES, timeout=10)
+
+    assert job.state == Job.State.CANCELLED and 0 < job.step < 5000
+    assert job.partial_record["stopped"] and job.partial_record["steps_done"] == job.step
+    with job.preview.open("rb") as stored:
+        assert read_record(stored)["steps_done"] == job.step  # stylecore's own output, record and all
+    page = owner_client.get(job.get_absolute_url()).content.decode()
+    assert f"Stopped at step {job.step} of 5000" in page and "Save as a result" in page
+
+    response = owner_client.post(reverse("studio:job_save_partial", args=[job.pk]))
+    result = Result.objects.get(job=job)
+    assert response["Location"] == result.get_absolute_url()
+    assert result.stopped and result.steps_done == job.step and (result.width, result.height) == (32, 32)
+    assert b"stopped early" in owner_client.get(result.get_absolute_url()).content

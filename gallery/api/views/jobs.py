@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -14,6 +15,7 @@ from gallery.studio.models import Job
 
 from ..errors import error_responses
 from .base import Api, FileApi, ListApi, file_responses, id_field, throttle_scope, url
+from .results import ResultOutputSerializer
 
 TAGS = ["jobs"]
 
@@ -43,8 +45,13 @@ class JobOutputSerializer(serializers.Serializer):
     queue_position = serializers.IntegerField(allow_null=True, help_text="1 = runs next; null unless queued.")
     message = serializers.CharField(allow_blank=True, help_text="Why it failed, when it did.")
     preview_url = serializers.URLField(allow_null=True, help_text="The latest preview image, while there is one.")
-    result = serializers.CharField(allow_null=True, help_text="The result's token once the job succeeded.")
+    result = serializers.CharField(
+        allow_null=True, help_text="The result's token once the job succeeded (or its picture so far was saved)."
+    )
     result_url = serializers.URLField(allow_null=True)
+    can_save_partial = serializers.BooleanField(
+        help_text="True: it was stopped mid-run and kept its picture so far; POST save-partial/ makes it a result."
+    )
     started_at = serializers.DateTimeField(allow_null=True)
     finished_at = serializers.DateTimeField(allow_null=True)
     elapsed_seconds = serializers.FloatField(allow_null=True)
@@ -157,12 +164,30 @@ class JobCancelApi(JobApiBase):
         return Response(self.job_out(selectors.job_of(request.user, job.pk)))
 
 
+class JobSavePartialApi(Api):
+    @extend_schema(
+        operation_id="jobs_save_partial",
+        request=None,
+        responses={200: ResultOutputSerializer, **error_responses(400, 404)},
+        tags=TAGS,
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        """Save the picture a stopped job kept as a result (marked stopped early); saving again
+        answers the same result. 400 when the job kept none (`can_save_partial` is false)."""
+        result = services.job_save_partial(job=selectors.job_of(request.user, pk), by=request.user)
+        return Response(self.out(ResultOutputSerializer, result))
+
+
 class JobPreviewApi(FileApi):
     @extend_schema(
         operation_id="jobs_preview",
-        responses=file_responses("image/jpeg", "The latest preview."),
+        responses={
+            **file_responses("image/jpeg", "The latest preview."),
+            (200, "image/png"): OpenApiResponse(OpenApiTypes.BINARY, description="A stopped job's picture so far."),
+        },
         tags=TAGS,
     )
     def get(self, request: Request, pk: int) -> Response:
-        """The latest preview image of a running job (404 until the first one)."""
+        """The latest preview image of a running job (404 until the first one); once a job stopped
+        mid-run, its picture so far at full size (a PNG)."""
         return self.file(selectors.job_of(request.user, pk).preview)

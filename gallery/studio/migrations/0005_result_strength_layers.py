@@ -8,7 +8,7 @@ import gallery.studio.models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("studio", "0003_sweep_every_run_type"),
+        ("studio", "0004_job_partial_record"),
     ]
 
     operations = [
