@@ -141,7 +141,7 @@ def test_a_visitor_signs_up_uploads_runs_a_job_and_finds_the_result(live_server,
 
     page.get_by_role("link", name="lake view × warm stripes").click()
     page.get_by_label("Public (listed in the gallery)").check()
-    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Save", exact=True).click()
     page.get_by_text("Saved.").wait_for()
     page.get_by_role("link", name="Gallery", exact=True).click()
     assert page.get_by_text("lake view × warm stripes").is_visible()
