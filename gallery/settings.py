@@ -307,16 +307,15 @@ SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 
-# Content-Security-Policy (django-csp): scripts only from this site's files, never inline; the inline
-# style attributes the pages and the admin use are allowed. 'self' covers the webcam's ws:/wss: socket
-# to this host. Uploaded previews are blob: URLs, Swagger UI's icons data: URLs.
+# Content-Security-Policy (django-csp): scripts only from this site's files, never inline; inline styles
+# (style attributes, the admin's and Swagger UI's <style> blocks) are allowed. 'self' covers the webcam's
+# ws:/wss: socket to this host. Upload previews and webcam frames are blob: images, Swagger UI's icons data:.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'", "'unsafe-inline'"],
         "img-src": ["'self'", "data:", "blob:"],
-        "media-src": ["'self'", "blob:"],
         "connect-src": ["'self'"],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
@@ -352,7 +351,7 @@ ACCOUNT_THROTTLE_RATES = {
     "password_reset_email": os.environ.get("PASSWORD_RESET_EMAIL_THROTTLE", "5/hour"),
 }
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},  # per process (the API's rates)
     "throttles": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "gallery_throttles"},
 }
 

@@ -87,7 +87,7 @@ def test_an_inline_script_is_blocked_and_reported(watched, live_server) -> None:
           document.body.append(script);
         }"""
     )
-    watched.page.wait_for_function("window.cspViolations.length > 0")
+    watched.page.wait_for_function("() => window.cspViolations.length > 0")
     assert watched.page.evaluate("window.injected") is None
     assert any("script-src" in v for v in watched.violations())
 
@@ -136,7 +136,7 @@ def test_the_main_pages_report_no_violation_and_their_scripts_work(
     def job_page_polls(page: Any) -> None:
         with page.expect_response(lambda r: r.url.endswith("progress.json") and r.ok):
             pass
-        page.wait_for_function("document.querySelector('[data-field=summary]').textContent.includes('queue')")
+        page.wait_for_function("() => document.querySelector('[data-field=summary]').textContent.includes('queue')")
 
     def strength_slider_blends(page: Any) -> None:
         page.locator("#strength-slider").fill("0.2")
@@ -146,10 +146,10 @@ def test_the_main_pages_report_no_violation_and_their_scripts_work(
     def upload_previews(page: Any) -> None:
         files = [{"name": "harbour.png", "mimeType": "image/png", "buffer": image_bytes((48, 32))}]
         page.locator("input[type=file]").first.set_input_files(files)
-        page.wait_for_function("[...document.images].some((img) => img.src.startsWith('blob:') && img.complete)")
+        page.wait_for_function("() => [...document.images].some((img) => img.src.startsWith('blob:') && img.complete)")
 
     def webcam_opens_its_socket(page: Any) -> None:
-        page.wait_for_function("document.getElementById('status').textContent !== 'Starting the camera…'")
+        page.wait_for_function("() => document.getElementById('status').textContent !== 'Starting the camera…'")
         assert owner_page.sockets == [f"{url.replace('http', 'ws')}/ws/webcam/"]
 
     owner_page = watched(owner)
