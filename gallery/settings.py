@@ -9,6 +9,7 @@ DATABASE_URL (PostgreSQL), Q_REDIS_URL (django-q2's Redis broker), AWS_STORAGE_B
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "daphne",  # first: `manage.py runserver` then serves ASGI, WebSockets included
     "django.contrib.admin",
     "django.contrib.auth",
+    "axes",  # failed log-ins and lock-outs (settings below: Accounts and throttles)
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
@@ -76,6 +78,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -83,6 +86,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out log-in into the lock-out page
 ]
 
 ROOT_URLCONF = "gallery.urls"
@@ -256,6 +260,11 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_THROTTLE_CLASSES": ["gallery.api.throttles.UserThrottle"],
+    "DEFAULT_PARSER_CLASSES": [
+        "gallery.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     # Per user (anonymous: per address); "login" is token requests per address.
     "DEFAULT_THROTTLE_RATES": {
         "user": os.environ.get("API_THROTTLE_USER", "20000/hour"),
@@ -291,6 +300,60 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_CONTENT_TYPE_NOSNIFF = True
+# HTTPS only once DEBUG is off: plain HTTP is redirected and browsers remember it (HSTS) for a year.
+# Subdomains and the preload list are the domain owner's call, so they stay opt-in.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+
+# Content-Security-Policy (django-csp): scripts only from this site's files, never inline; inline styles
+# (style attributes, the admin's and Swagger UI's <style> blocks) are allowed. 'self' covers the webcam's
+# ws:/wss: socket to this host. Upload previews and webcam frames are blob: images, Swagger UI's icons data:.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# --- Accounts and throttles -------------------------------------------------------------------
+# How many proxies in front of the site add to X-Forwarded-For: 0 trusts only the connection's own
+# address (a client can write any X-Forwarded-For). Every per-address limit uses it (core.http.client_ip).
+TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
+
+# Log-in (django-axes, counted in the database so every process shares them): LOGIN_FAILURE_LIMIT wrong
+# passwords for one username from one address, or LOGIN_ADDRESS_FAILURE_LIMIT from one address for any
+# usernames (higher: a class behind one school address), lock log-in there for LOGIN_COOLOFF_MINUTES.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_HANDLER = "gallery.accounts.lockout.LoginLockout"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]  # the order LoginLockout reads
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 30)
+AXES_COOLOFF_TIME = timedelta(minutes=env_float("LOGIN_COOLOFF_MINUTES", 15))
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the lock-out page's "try again in" stays true
+AXES_CLIENT_IP_CALLABLE = "gallery.core.http.client_ip"
+AXES_LOCKOUT_CALLABLE = "gallery.accounts.views.locked_out"
+AXES_VERBOSE = False
+
+# Sign-up and password-reset forms, per address and per e-mail (DRF's rate format), counted in a database
+# cache table (made by migrate) so every process shares them.
+ACCOUNT_THROTTLE_RATES = {
+    "signup": os.environ.get("SIGNUP_THROTTLE", "20/hour"),
+    "password_reset": os.environ.get("PASSWORD_RESET_THROTTLE", "20/hour"),
+    "password_reset_email": os.environ.get("PASSWORD_RESET_EMAIL_THROTTLE", "5/hour"),
+}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},  # per process (the API's rates)
+    "throttles": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "gallery_throttles"},
+}
 
 LOGGING = {
     "version": 1,

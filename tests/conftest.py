@@ -327,6 +327,8 @@ def worker(worker_factory: Callable[..., Worker]) -> Worker:
 
 # --- A real browser --------------------------------------------------------------------------
 
+# Pages carry a strict Content-Security-Policy: give page.wait_for_function a function ("() => ..."); a bare
+# expression is eval'd on every poll, which the policy refuses.
 # Playwright drives Debian's chromium (never a downloaded one). Without it the browser tests skip,
 # unless REQUIRE_BROWSER is set (.ci/run sets it): then they fail, so CI cannot pass without them.
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))

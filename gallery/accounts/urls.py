@@ -17,7 +17,7 @@ urlpatterns = [
     path("password/change/done/", auth.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path(
         "password/reset/",
-        auth.PasswordResetView.as_view(
+        views.PasswordResetView.as_view(
             success_url=reverse_lazy("accounts:password_reset_done"),
             email_template_name="registration/password_reset_email.txt",
         ),

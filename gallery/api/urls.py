@@ -1,7 +1,7 @@
 """/api/v1/... plus the OpenAPI schema (/api/schema/) and Swagger UI (/api/docs/, offline)."""
 
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from .views import albums, auth, images, index, jobs, results, style_models
 from .views.base import NotFoundApi
@@ -42,7 +42,8 @@ v1 += [path("classroom/", include("gallery.api.classroom_urls"))]
 urlpatterns = [
     path("v1/", include(v1)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    # The split view serves Swagger UI's start-up script as a file (?script): the CSP allows no inline script.
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     # Anything else under /api/ is a JSON 404 too, not the site's HTML page.
     re_path(r"^", NotFoundApi.as_view()),
 ]

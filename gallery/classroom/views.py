@@ -174,6 +174,15 @@ def co_teacher_remove(request: HttpRequest, pk: int, user_pk: int) -> HttpRespon
     return redirect(course)
 
 
+# A spreadsheet runs a cell starting with one of these as a formula; a leading ' shows it as text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def as_text_cell(value: str) -> str:
+    """A name or title people typed, written to the CSV so no spreadsheet takes it for a formula."""
+    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
+
+
 @login_required
 @require_GET
 def grades_csv(request: HttpRequest, pk: int) -> HttpResponse:
@@ -182,9 +191,11 @@ def grades_csv(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="grades-course-{course.pk}.csv"'
     writer = csv.writer(response)
-    writer.writerow(["student", "email", *(f"{a.title} (/{a.max_points})" for a in assignments), "total"])
+    titles = (as_text_cell(f"{a.title} (/{a.max_points})") for a in assignments)
+    writer.writerow(["student", "email", *titles, "total"])
     for row in rows:
-        writer.writerow([row.student.username, row.student.email, *map(points, row.points), points(row.total)])
+        student = [as_text_cell(row.student.username), as_text_cell(row.student.email)]
+        writer.writerow([*student, *map(points, row.points), points(row.total)])
     return response
 
 

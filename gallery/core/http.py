@@ -6,11 +6,27 @@ from collections.abc import Callable
 from pathlib import PurePosixPath
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 
 T = TypeVar("T")
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The address every per-address limit counts (log-in lock-outs, form and API throttles).
+
+    The connection's own address, unless settings.TRUSTED_PROXIES proxies stand in front: each appends the
+    address it was reached from to X-Forwarded-For, so the client is that many entries from the right.
+    Entries further left are whatever the client wrote, never trusted.
+    """
+    proxies = settings.TRUSTED_PROXIES
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if proxies <= 0 or not forwarded:
+        return request.META.get("REMOTE_ADDR", "")
+    addresses = [address.strip() for address in forwarded.split(",")]
+    return addresses[-min(proxies, len(addresses))]
 
 
 def visible_or_login(request: HttpRequest, lookup: Callable[[], T]) -> T | HttpResponse:

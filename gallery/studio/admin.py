@@ -34,7 +34,7 @@ class JobAdmin(admin.ModelAdmin):
     actions = ["cancel_jobs"]
     date_hierarchy = "created_at"
 
-    @admin.action(description="Cancel the selected jobs")
+    @admin.action(description="Cancel the selected jobs", permissions=["change"])
     def cancel_jobs(self, request: HttpRequest, queryset: QuerySet[Job]) -> None:
         for job in queryset:
             services.job_cancel(job=job, by=job.owner)

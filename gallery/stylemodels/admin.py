@@ -67,17 +67,17 @@ class StyleModelAdmin(admin.ModelAdmin):
         actions.pop("delete_selected", None)  # ours also removes the files
         return actions
 
-    @admin.action(description="Enable (offer to users)")
+    @admin.action(description="Enable (offer to users)", permissions=["change"])
     def enable_models(self, request: HttpRequest, queryset: QuerySet[StyleModel]) -> None:
         count = services.style_models_set_enabled(queryset=queryset, enabled=True)
         messages.success(request, f"Enabled {count} model(s).")
 
-    @admin.action(description="Disable (hide from users)")
+    @admin.action(description="Disable (hide from users)", permissions=["change"])
     def disable_models(self, request: HttpRequest, queryset: QuerySet[StyleModel]) -> None:
         count = services.style_models_set_enabled(queryset=queryset, enabled=False)
         messages.success(request, f"Disabled {count} model(s).")
 
-    @admin.action(description="Regenerate preview")
+    @admin.action(description="Regenerate preview", permissions=["change"])
     def regenerate_previews(self, request: HttpRequest, queryset: QuerySet[StyleModel]) -> None:
         for style_model in queryset:
             try:
@@ -87,7 +87,7 @@ class StyleModelAdmin(admin.ModelAdmin):
             else:
                 messages.success(request, f"{style_model}: new preview made.")
 
-    @admin.action(description="Delete the selected models and their files")
+    @admin.action(description="Delete the selected models and their files", permissions=["delete"])
     def delete_models(self, request: HttpRequest, queryset: QuerySet[StyleModel]) -> None:
         count = 0
         for style_model in queryset:
@@ -170,7 +170,7 @@ class TrainingRunAdmin(admin.ModelAdmin):
         running = obj is not None and obj.state == TrainingRun.State.RUNNING
         return super().has_delete_permission(request, obj) and not running
 
-    @admin.action(description="Cancel the selected runs")
+    @admin.action(description="Cancel the selected runs", permissions=["change"])
     def cancel_runs(self, request: HttpRequest, queryset: QuerySet[TrainingRun]) -> None:
         for run in queryset:
             services.training_run_cancel(run=run)

@@ -1,7 +1,10 @@
 """File responses with HTTP Range support, so browsers can seek in videos.
 
 Django's FileResponse always sends the whole file; <video> elements ask for byte ranges and
-Safari refuses to play without them. One range per request (what browsers send) is supported.
+Safari refuses to play without them. One range per request (what browsers send) is supported; a Range
+header that is not one well-formed byte range (several ranges, another unit, garbage) is ignored and
+the whole file sent, as RFC 9110 allows; one that cannot be satisfied (past the end, last before
+first) is a 416.
 """
 
 from __future__ import annotations
@@ -17,22 +20,31 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 
 from gallery.core.http import file_response
 
-RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+RANGE = re.compile(r"bytes=(\d*)-(\d*)", re.ASCII)
 CHUNK = 64 * 1024
+# Past the end of any file: longer numbers are read as this, never converted (Python refuses more than
+# 4300 digits, and there is no point).
+BEYOND = 10**18
 
 
-def _parse(header: str, size: int) -> tuple[int, int] | None:
-    """(first, last) inclusive for a single satisfiable range; None when unsatisfiable."""
-    match = RANGE.match(header.strip())
-    if match is None:
-        return None
-    first, last = match.groups()
+def _number(digits: str) -> int:
+    digits = digits.lstrip("0") or "0"
+    return int(digits) if len(digits) < len(str(BEYOND)) else BEYOND
+
+
+def _single_range(header: str | None) -> tuple[str, str] | None:
+    """The first and last positions (digits, either may be empty) of one byte range; None for anything else."""
+    match = RANGE.fullmatch(header.strip()) if header else None
+    return match.groups() if match and match.groups() != ("", "") else None
+
+
+def _span(first: str, last: str, size: int) -> tuple[int, int] | None:
+    """(first, last) inclusive within the file; None when unsatisfiable."""
     if not first:  # "bytes=-N": the last N bytes
-        if not last or int(last) == 0:
-            return None
-        return max(0, size - int(last)), size - 1
-    start = int(first)
-    end = min(int(last), size - 1) if last else size - 1
+        suffix = _number(last)
+        return (max(0, size - suffix), size - 1) if suffix and size else None
+    start = _number(first)
+    end = min(_number(last), size - 1) if last else size - 1
     return (start, end) if start <= end else None
 
 
@@ -51,8 +63,8 @@ def _read(handle: BinaryIO, start: int, length: int) -> Iterator[bytes]:
 
 def ranged_file_response(request: HttpRequest, field: FieldFile) -> HttpResponse:
     """The whole file (200, Accept-Ranges) or the asked range (206), or 416 when out of range."""
-    header = request.headers.get("Range")
-    if not header:
+    spec = _single_range(request.headers.get("Range"))
+    if spec is None:
         response = file_response(field)
         response["Accept-Ranges"] = "bytes"
         return response
@@ -60,7 +72,7 @@ def ranged_file_response(request: HttpRequest, field: FieldFile) -> HttpResponse
         size = field.size
     except FileNotFoundError:
         raise Http404("No such file.") from None
-    span = _parse(header, size)
+    span = _span(*spec, size)
     if span is None:
         response = HttpResponse(status=416)
         response["Content-Range"] = f"bytes */{size}"

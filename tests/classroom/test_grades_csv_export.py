@@ -43,3 +43,28 @@ def test_the_csv_has_a_row_per_student_and_a_column_per_published_assignment(
         ["quinn", "quinn@example.com", "", "", "0"],
         ["sami", "sami@example.com", "7.5", "4", "11.5"],
     ]
+
+
+def test_cells_a_spreadsheet_would_run_as_formulas_are_written_as_text(
+    course,
+    teacher,
+    assignment_factory,
+    django_user_model,
+    client,  # noqa: ANN001
+) -> None:
+    assignment_factory(title='=HYPERLINK("http://evil.example","Click")', max_points=10)
+    for username, email in (("+plus", "a@example.com"), ("-minus", "@at@example.com"), ("@at", "b@example.com")):
+        user = django_user_model.objects.create_user(username, email, "a-long-test-password-42")
+        services.course_join(user=user, code=course.join_code)
+
+    client.force_login(teacher)
+    rows = list(csv.reader(io.StringIO(client.get(reverse("classroom:grades_csv", args=[course.pk])).content.decode())))
+    assert rows[0][2] == '\'=HYPERLINK("http://evil.example","Click") (/10)'
+    people = {row[0]: row[1] for row in rows[1:]}
+    assert people == {
+        "'+plus": "a@example.com",
+        "'-minus": "'@at@example.com",
+        "'@at": "b@example.com",
+        "sami": "sami@example.com",
+    }
+    assert all(not cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)

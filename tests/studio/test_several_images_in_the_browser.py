@@ -67,9 +67,9 @@ def test_two_images_picked_together_are_listed_with_previews_and_both_uploaded(p
     page.get_by_label("Images").set_input_files(files)
     chosen = page.locator("[data-file-list] li")
     assert chosen.all_inner_texts() == ["red-barn.png\nRemove", "blue_lake.png\nRemove"]
-    page.wait_for_function("document.querySelectorAll('[data-file-list] img').length === 2")
+    page.wait_for_function("() => document.querySelectorAll('[data-file-list] img').length === 2")
     page.wait_for_function(
-        "[...document.querySelectorAll('[data-file-list] img')].every(i => i.complete && i.naturalWidth > 0)"
+        "() => [...document.querySelectorAll('[data-file-list] img')].every(i => i.complete && i.naturalWidth > 0)"
     )
     assert previews_loaded(page) == 2
     assert page.get_by_label("Title").is_disabled()  # with several, each is named after its file

@@ -60,7 +60,7 @@ def test_the_training_page_draws_the_live_loss_curve(live_server, staff_user, br
         # the worker writes more steps: the page's poll redraws the curve without a reload
         TrainingRun.objects.filter(pk=run.pk).update(step=9, loss_history=history(9), heartbeat_at=timezone.now())
         page.wait_for_function(
-            "document.querySelector('#loss-curve polyline[data-part=total]').getAttribute('points')"
+            "() => document.querySelector('#loss-curve polyline[data-part=total]').getAttribute('points')"
             ".trim().split(' ').length === 9",
             timeout=15_000,
         )

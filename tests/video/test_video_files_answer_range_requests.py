@@ -1,4 +1,5 @@
-"""Video files answer HTTP Range requests (206 + the exact bytes), so browsers can seek."""
+"""Video files answer HTTP Range requests (206 + the exact bytes), so browsers can seek; a Range header that is
+not one byte range is ignored (the whole file), one that cannot be satisfied is a 416, and none is a 500."""
 
 from __future__ import annotations
 
@@ -54,3 +55,36 @@ def test_result_videos_answer_ranges_too(owner, owner_client, video_result_facto
         reverse("video:result_video", args=[result.share_token, "stylized"]), HTTP_RANGE="bytes=0-9"
     )
     assert response.status_code == 206 and body(response) == result.video.file.open("rb").read()[:10]
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "bytes=0-1,5-6",  # several ranges: browsers never ask for them
+        "bytes=0-1, 5-6",
+        "items=0-10",
+        "bytes=abc",
+        "bytes=-",
+        "bytes=١-٢",  # digits, but not ASCII ones
+        "bytes=0-" + "9" * 5000 + ",0-1",
+    ],
+)
+def test_a_range_header_that_is_not_one_byte_range_is_ignored(owner_client, video_and_bytes, header: str) -> None:  # noqa: ANN001
+    url, data = video_and_bytes
+    response = owner_client.get(url, HTTP_RANGE=header)
+    assert response.status_code == 200 and body(response) == data
+
+
+def test_five_thousand_digit_positions_are_read_as_past_the_end(owner_client, video_and_bytes) -> None:  # noqa: ANN001
+    url, data = video_and_bytes
+    huge = "9" * 5000
+    response = owner_client.get(url, HTTP_RANGE=f"bytes={huge}-")
+    assert response.status_code == 416 and response["Content-Range"] == f"bytes */{len(data)}"
+    assert body(owner_client.get(url, HTTP_RANGE=f"bytes=10-{huge}")) == data[10:]
+    assert body(owner_client.get(url, HTTP_RANGE=f"bytes=-{huge}")) == data
+    assert body(owner_client.get(url, HTTP_RANGE=f"bytes={'0' * 5000}7-9")) == data[7:10]
+
+
+def test_a_range_ending_before_it_starts_gets_416(owner_client, video_and_bytes) -> None:  # noqa: ANN001
+    url, data = video_and_bytes
+    assert owner_client.get(url, HTTP_RANGE="bytes=50-10").status_code == 416

@@ -85,10 +85,10 @@ def test_the_webcam_page_shows_live_stylized_frames(asgi_server, page, owner, st
     assert page.locator("#style-choice option").first.inner_text().startswith(model.name)
     assert "320 pixels wide" in page.locator("#cpu-notice").inner_text()  # no GPU here: it says so
 
-    page.wait_for_function("document.getElementById('styled').src.startsWith('blob:')")
+    page.wait_for_function("() => document.getElementById('styled').src.startsWith('blob:')")
     first = page.locator("#styled").get_attribute("src")
-    page.wait_for_function(f"document.getElementById('styled').src !== {first!r}")
-    page.wait_for_function("Number(document.getElementById('fps').dataset.fps || 0) > 0")
+    page.wait_for_function(f"() => document.getElementById('styled').src !== {first!r}")
+    page.wait_for_function("() => Number(document.getElementById('fps').dataset.fps || 0) > 0")
     size = page.evaluate(
         "[document.getElementById('styled').naturalWidth, document.getElementById('styled').naturalHeight]"
     )
@@ -133,11 +133,11 @@ def test_a_video_result_plays_and_seeks_in_the_browser(asgi_server, page, owner,
     session = client_for(owner).cookies["sessionid"].value
     page.context.add_cookies([{"name": "sessionid", "value": session, "url": asgi_server}])
     page.goto(f"{asgi_server}{result.get_absolute_url()}")
-    page.wait_for_function("document.querySelector('.result-video').readyState >= 2")
+    page.wait_for_function("() => document.querySelector('.result-video').readyState >= 2")
     duration = page.evaluate("document.querySelector('.result-video').duration")
     assert duration == pytest.approx(8 / 12, abs=0.1)
     page.evaluate("document.querySelector('.result-video').currentTime = 0.4")  # seeking needs Range answers
-    page.wait_for_function("!document.querySelector('.result-video').seeking")
+    page.wait_for_function("() => !document.querySelector('.result-video').seeking")
     assert page.evaluate("document.querySelector('.result-video').error") is None
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / "video-result-page.png", full_page=True)

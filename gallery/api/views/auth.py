@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
-from rest_framework.exceptions import NotAuthenticated
+from rest_framework.exceptions import NotAuthenticated, Throttled, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
+
+from gallery.accounts.selectors import login_open_again_at
+from gallery.core.http import client_ip
 
 from ..errors import error_responses
 from ..throttles import LoginThrottle
@@ -36,7 +40,12 @@ class TokenObtainApi(Api):
     def post(self, request: Request) -> Response:
         """Your API token (the same one until you revoke it)."""
         serializer = AuthTokenSerializer(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
+        valid = serializer.is_valid()
+        if getattr(request, "axes_locked_out", False):  # django-axes refused to check the password
+            wait = login_open_again_at(client_ip(request)) - timezone.now()
+            raise Throttled(wait.total_seconds(), "Too many wrong passwords from your network: log-in is paused.")
+        if not valid:
+            raise ValidationError(serializer.errors)
         token, _ = Token.objects.get_or_create(user=serializer.validated_data["user"])
         return Response(TokenOutputSerializer({"token": token.key}).data)
 
