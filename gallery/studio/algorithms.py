@@ -261,7 +261,7 @@ GATYS = Algorithm(
     needs_vgg=True,
     presets=GATYS_PRESETS,
     timing=Timing(
-        fallback={"cpu": 12.0},
+        fallback={"cpu": 22.0},
         planned_steps=lambda options: options["steps"] * (options.get("scales") or 1),
         pixel_share=lambda options: gatys.pixel_share(options.get("scales") or 1),
     ),
@@ -293,5 +293,5 @@ DENOISE = Algorithm(
     run=_denoise_run,
     min_styles=0,
     max_styles=0,
-    timing=Timing(fallback={"cpu": 1.0}, planned_steps=lambda options: options.get("steps") or zsn2n.DEFAULT_STEPS),
+    timing=Timing(fallback={"cpu": 1.1}, planned_steps=lambda options: options.get("steps") or zsn2n.DEFAULT_STEPS),
 )

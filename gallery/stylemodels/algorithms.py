@@ -115,7 +115,7 @@ JOHNSON = Algorithm(
     model_kind=Kind.JOHNSON,
     model_option="model",
     missing_models=lambda: None if style_models_enabled(Kind.JOHNSON).exists() else NO_JOHNSON_MODEL,
-    timing=Timing(fallback={"cpu": 4.0}),  # bench/job_times.py: the standard network, as the catalogue's
+    timing=Timing(fallback={"cpu": 10.0}),  # bench/job_times.py: the standard network, as the catalogue's
 )
 
 
@@ -170,5 +170,5 @@ CHEN = Algorithm(
     model_kind=Kind.CHEN_DECODER,
     model_option="decoder",
     missing_models=lambda: None if style_models_enabled(Kind.CHEN_DECODER).exists() else NO_DECODER,
-    timing=Timing(fallback={"cpu": 40.0}),  # bench/job_times.py, default options
+    timing=Timing(fallback={"cpu": 56.0}),  # bench/job_times.py, default options
 )

@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 
 from gallery.studio import selectors as studio_selectors
+from gallery.studio import services as studio_services
 from gallery.studio.algorithms import GATYS
 from gallery.studio.models import Job
 from gallery.stylemodels.models import ModelStyleCopy
@@ -132,3 +133,15 @@ def test_the_page_starts_gatys_on_its_quick_preset(owner_client: Client, photo) 
     for option, value in quick.options.items():
         assert f'name="gatys-{option}" value="{value}"' in page
     assert 'name="preset-gatys" value="quick"' in page
+
+
+def test_run_again_picks_the_jobs_fast_style(owner, owner_client: Client, photo, candy, upload_factory) -> None:  # noqa: ANN001
+    upload_factory(owner, name="newer.png")  # the page would start on the newest photo otherwise
+    job = studio_services.job_create(
+        owner=owner, algorithm="johnson", content=photo, options={"model": candy.pk, "size": 64}
+    )
+    page = owner_client.get(f"{URL}?again={job.pk}").content.decode()
+    assert re.search(rf'<input [^>]*name="johnson-model" value="{candy.pk}"[^>]*checked>', page)
+    assert re.search(rf'<input [^>]*name="content" value="{photo.pk}"[^>]*checked>', page)
+    assert len(re.findall(r'<input [^>]*name="content"[^>]*checked>', page)) == 1
+    assert re.search(r'<option value="johnson" selected>', page) and 'name="johnson-size" value="64"' in page
