@@ -71,7 +71,7 @@ class StylePicksField(forms.Field):
     """The picked styles, in page order: the owner's style upload ids as they are (the service
     judges whose they are) and catalogue styles as their StyleModel."""
 
-    widget = forms.MultipleHiddenInput
+    widget = forms.MultipleHiddenInput  # reads every posted value (the page draws its own checkboxes)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -97,7 +97,7 @@ class JobForm(forms.Form):
     """
 
     algorithm = forms.ChoiceField(choices=algorithms.algorithm_choices, widget=AlgorithmSelect)
-    content = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, label="Photo", widget=forms.HiddenInput)
+    content = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, label="Photo")
     style = StylePicksField(required=False, label="Style")
 
     def __init__(self, *args: Any, owner: Any, **kwargs: Any) -> None:

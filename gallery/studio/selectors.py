@@ -20,6 +20,7 @@ from django.utils import timezone
 from gallery.core.runs import run_progress
 from gallery.core.users import User, is_owner
 from stylecore.devices import pick_device
+from stylecore.errors import OptionError
 from stylecore.features import weights_status
 
 from . import algorithms
@@ -102,7 +103,10 @@ def job_rate(entry: algorithms.Algorithm) -> Rate | None:
             rates.append(seconds / units)
     if rates:
         return Rate(statistics.median(rates), measured=True)
-    fallback = entry.timing.fallback.get(pick_device().type)
+    try:
+        fallback = entry.timing.fallback.get(pick_device().type)
+    except OptionError:  # STYLECORE_DEVICE names a device this process lacks (the worker's, elsewhere)
+        return None
     return Rate(fallback, measured=False) if fallback else None
 
 

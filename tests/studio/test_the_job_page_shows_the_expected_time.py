@@ -4,6 +4,7 @@ algorithm, scaled to the chosen size and steps; the bench's figure for this devi
 from __future__ import annotations
 
 import pytest
+import torch
 from django.test import Client
 
 from gallery.studio import selectors
@@ -102,3 +103,14 @@ def test_the_page_asks_for_the_time_of_what_the_form_holds(
     theirs = upload_factory(other_user)
     assert owner_client.get("/jobs/new/estimate.json", form | {"content": theirs.pk}).json() == {"text": ""}
     assert owner_client.get("/jobs/new/estimate.json", form | {"gatys-steps": "5x"}).json() == {"text": ""}
+
+
+def test_without_history_on_a_device_never_measured_it_says_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(selectors, "pick_device", lambda: torch.device("cuda"))  # a GPU worker's site
+    assert selectors.job_expected_time(GATYS, options={"size": 256, "steps": 60}, width=640, height=480) is None
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="needs a machine without CUDA")
+def test_a_device_this_process_lacks_gives_no_estimate_not_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STYLECORE_DEVICE", "cuda")  # the worker's setting, on a web machine without a GPU
+    assert selectors.job_expected_time(GATYS, options={"size": 256, "steps": 60}, width=640, height=480) is None
