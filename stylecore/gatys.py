@@ -36,6 +36,18 @@ INITS = ("content", "noise", "style")
 DEFAULT_LR = {"lbfgs": 1.0, "adam": 0.02}
 MIN_SIDE = 16  # VGG19 halves the image four times before conv5_1
 LBFGS_HISTORY = 8  # each history pair is two image-sized vectors: 48 MB at 512 px, bounded for big images
+# Named sizes and step counts (bench/job_times.py): "quick" ends in about a minute on a 2-core CPU.
+PRESETS = {
+    "quick": {"size": 256, "steps": 60, "scales": 1},
+    "balanced": {"size": 384, "steps": 100, "scales": 2},
+    "best": {"size": 512, "steps": 300, "scales": 2},
+}
+
+
+def pixel_share(scales: int) -> float:
+    """The mean share of the result's pixels one step works on: each of `scales` coarse-to-fine
+    passes runs the same steps, the k-th coarser one on 1/4**k of the pixels (what its time scales with)."""
+    return sum(0.25**k for k in range(scales)) / scales
 
 
 @dataclass

@@ -50,6 +50,37 @@ InputCheck = Callable[[Any, Mapping[str, Any]], dict[str, str]]
 
 
 @dataclass(frozen=True)
+class Preset:
+    """Option values the job page sets with one click (Gatys: quick, balanced, best)."""
+
+    name: str
+    label: str
+    help: str
+    options: Mapping[str, Any]
+
+
+def _one_pass(options: Mapping[str, Any]) -> int:
+    return 1
+
+
+def _all_pixels(options: Mapping[str, Any]) -> float:
+    return 1.0
+
+
+@dataclass(frozen=True)
+class Timing:
+    """What the job page's expected time needs. A unit is one step over one megapixel of the
+    result; seconds = units x the median seconds per unit of this site's recent results of the
+    algorithm (selectors.job_rate), or, before there are any, `fallback` for this device type,
+    measured by bench/job_times.py."""
+
+    fallback: Mapping[str, float]  # device type ("cpu") -> seconds per unit
+    planned_steps: Callable[[Mapping[str, Any]], int] = _one_pass  # steps the options ask for
+    # the mean share of the result's pixels one step works on (coarse-to-fine passes work on fewer)
+    pixel_share: Callable[[Mapping[str, Any]], float] = _all_pixels
+
+
+@dataclass(frozen=True)
 class Algorithm:
     name: str
     label: str
@@ -74,6 +105,8 @@ class Algorithm:
     check_input: InputCheck | None = None
     prepare_inputs: Callable[[Any, Path], RunInputs] | None = None
     store_output: Callable[..., Any] | None = None
+    presets: Sequence[Preset] = ()  # the job page starts on the first
+    timing: Timing | None = None  # None: the job page shows no expected time
 
     @property
     def takes_photo(self) -> bool:
@@ -223,6 +256,13 @@ class GatysOptionsForm(FinishOptionsForm):
     seed = forms.IntegerField(required=False, help_text="Same seed, same result.")
 
 
+GATYS_PRESETS = (
+    Preset("quick", "Quick", "A first look", gatys.PRESETS["quick"]),
+    Preset("balanced", "Balanced", "Sharper, coarse to fine", gatys.PRESETS["balanced"]),
+    Preset("best", "Best", "Finest detail", gatys.PRESETS["best"]),
+)
+
+
 def _gatys_config(options: Mapping[str, Any], style_weights: Sequence[float]) -> gatys.GatysConfig:
     return gatys.GatysConfig(
         **{**options, **finish_options(options)},
@@ -246,6 +286,12 @@ GATYS = Algorithm(
     run=_gatys_run,
     comparable=True,
     needs_vgg=True,
+    presets=GATYS_PRESETS,
+    timing=Timing(
+        fallback={"cpu": 22.0},
+        planned_steps=lambda options: options["steps"] * (options.get("scales") or 1),
+        pixel_share=lambda options: gatys.pixel_share(options.get("scales") or 1),
+    ),
 )
 
 
@@ -274,4 +320,5 @@ DENOISE = Algorithm(
     run=_denoise_run,
     min_styles=0,
     max_styles=0,
+    timing=Timing(fallback={"cpu": 1.1}, planned_steps=lambda options: options.get("steps") or zsn2n.DEFAULT_STEPS),
 )

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from gallery.core.conf import studio_setting
+from gallery.stylemodels.models import StyleModel
+from gallery.stylemodels.selectors import catalogue_styles, style_copies_of
 
 from . import algorithms
 from .models import Album, Upload, Visibility
@@ -67,42 +72,133 @@ class AlgorithmSelect(forms.Select):
         return option
 
 
+MAX_ID = 2**63 - 1  # the largest row id (64-bit signed): SQLite cannot even compare larger ones
+CATALOGUE_PREFIX = "catalogue-"  # a picked catalogue style: "catalogue-<style model id>"; a user's style: "<upload id>"
+
+
+@dataclass(frozen=True)
+class StyleCard:
+    """One clickable style picture of the job page."""
+
+    value: str
+    title: str
+    thumbnail_url: str
+    weight: forms.BoundField
+
+
+class StylePicksField(forms.Field):
+    """The picked styles, in page order: the owner's style upload ids as they are (the service
+    judges whose they are) and catalogue styles as their StyleModel."""
+
+    widget = forms.MultipleHiddenInput  # reads every posted value (the page draws its own checkboxes)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.catalogue: dict[str, StyleModel] = {}
+
+    def to_python(self, value: Any) -> list[int | StyleModel]:
+        picks: list[int | StyleModel] = []
+        for item in dict.fromkeys(value or ()):  # a style picked twice counts once
+            item = str(item)
+            if item.isdigit() and int(item) <= MAX_ID:
+                picks.append(int(item))
+            elif item in self.catalogue:
+                picks.append(self.catalogue[item])
+            else:
+                raise ValidationError("That style is no longer offered: choose another.")
+        return picks
+
+
 class JobForm(forms.Form):
-    """Picks the algorithm and the images; each algorithm's options come from its own form."""
+    """The photo, the styles and the algorithm; each algorithm's options come from its own form.
+
+    Photo and style ids are passed on as they are: services.job_create judges them.
+    """
 
     algorithm = forms.ChoiceField(choices=algorithms.algorithm_choices, widget=AlgorithmSelect)
-    content = UploadChoiceField(queryset=Upload.objects.none(), label="Photo", empty_label="Choose a photo")
+    content = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, label="Photo")
+    style = StylePicksField(required=False, label="Style")
 
     def __init__(self, *args: Any, owner: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        reasons = {entry.name: entry.unavailable_reason() for entry in algorithms.offered()}
-        self.fields["algorithm"].widget.reasons = reasons
+        self.reasons = {entry.name: entry.unavailable_reason() for entry in algorithms.offered()}
+        self.fields["algorithm"].widget.reasons = self.reasons
         if self.initial.get("algorithm") not in algorithms.REGISTRY:  # start on the first one that can run
-            self.initial["algorithm"] = next((name for name, reason in reasons.items() if not reason), "gatys")
-        self.fields["content"].queryset = Upload.objects.filter(owner=owner, kind=Upload.Kind.CONTENT)
-        styles = Upload.objects.filter(owner=owner, kind=Upload.Kind.STYLE)
-        self.style_count = studio_setting("MAX_STYLES")
-        for index in range(1, self.style_count + 1):
-            self.fields[f"style_{index}"] = UploadChoiceField(
-                queryset=styles,
-                required=False,
-                label=f"Style {index}",
-                empty_label="Choose a style" if index == 1 else "(none)",
-            )
-            self.fields[f"weight_{index}"] = forms.FloatField(
+            self.initial["algorithm"] = next((name for name, reason in self.reasons.items() if not reason), "gatys")
+        self.photos = list(Upload.objects.filter(owner=owner, kind=Upload.Kind.CONTENT))
+        if self.initial.get("content") is None and self.photos:
+            self.initial["content"] = self.photos[0].pk  # the newest: usually the one just uploaded
+        catalogue = list(catalogue_styles())
+        self.fields["style"].catalogue = {f"{CATALOGUE_PREFIX}{model.pk}": model for model in catalogue}
+        # a copy of a catalogue picture is picked as that picture, so it is listed once
+        copied = style_copies_of(owner)
+        listed = {model.pk for model in catalogue}
+        own = [u for u in Upload.objects.filter(owner=owner, kind=Upload.Kind.STYLE) if copied.get(u.pk) not in listed]
+
+        def pick_value(upload_id: Any) -> str:
+            model = copied.get(int(upload_id)) if str(upload_id).isdigit() else None
+            return f"{CATALOGUE_PREFIX}{model}" if model in listed else str(upload_id)
+
+        weights = self.initial.pop("weights", {})
+        self.initial["style"] = [pick_value(pk) for pk in self.initial.get("style") or ()]
+        for pk, weight in weights.items():
+            self.initial[f"weight_{pick_value(pk)}"] = weight
+        self.own_styles = self._cards(
+            (str(u.pk), u.title, reverse("studio:upload_file", args=[u.pk, "thumb"])) for u in own
+        )
+        self.catalogue_styles = self._cards((f"{CATALOGUE_PREFIX}{m.pk}", m.name, m.style_url()) for m in catalogue)
+
+    def _cards(self, styles: Iterable[tuple[str, str, str]]) -> list[StyleCard]:
+        cards = []
+        for value, title, url in styles:
+            name = f"weight_{value}"
+            self.fields[name] = forms.FloatField(
                 initial=1.0, required=False, label="Blend weight", widget=forms.NumberInput(attrs={"step": "0.1"})
             )
+            cards.append(StyleCard(value, title, url, self[name]))
+        return cards
 
-    def style_rows(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
-        return [(self[f"style_{i}"], self[f"weight_{i}"]) for i in range(1, self.style_count + 1)]
+    def chosen_photo(self) -> str:
+        return str(self["content"].value() or "")
 
-    def chosen_styles(self) -> list[tuple[Upload, float]]:
+    def picked(self) -> set[str]:
+        """The style values shown as picked (what was posted, or the starting values)."""
+        value = self["style"].value() or ()
+        return {str(item) for item in value}
+
+    def chosen_styles(self) -> list[tuple[int | StyleModel, float]]:
         data = self.cleaned_data
-        return [
-            (data[f"style_{i}"], 1.0 if data.get(f"weight_{i}") is None else data[f"weight_{i}"])
-            for i in range(1, self.style_count + 1)
-            if data.get(f"style_{i}")
-        ]
+        chosen = []
+        for pick in data["style"]:
+            key = f"{CATALOGUE_PREFIX}{pick.pk}" if isinstance(pick, StyleModel) else str(pick)
+            weight = data.get(f"weight_{key}")
+            chosen.append((pick, 1.0 if weight is None else weight))
+        return chosen
+
+
+# Options shown beside the Stylize button instead of under "More control", by field name.
+PROMINENT_OPTIONS = ("strength", "preserve_colors")
+
+
+class OptionsPanel(NamedTuple):
+    """One algorithm's options form on the job page, split into the fields shown beside the
+    Stylize button and the rest ("More control"); the fast-style model is picked as a picture."""
+
+    entry: algorithms.Algorithm
+    form: forms.Form
+
+    def prominent(self) -> list[forms.BoundField]:
+        return [self.form[name] for name in PROMINENT_OPTIONS if name in self.form.fields]
+
+    def expert(self) -> list[forms.BoundField]:
+        hidden = {*PROMINENT_OPTIONS, fast_model_option(self.entry)}
+        return [field for field in self.form if field.name not in hidden]
+
+
+def fast_model_option(entry: algorithms.Algorithm) -> str | None:
+    """The option of an entry that runs one trained model per style (Johnson): the job page picks
+    it as a picture in "Fast styles"."""
+    return entry.model_option if entry.model_option and entry.style_limits[1] == 0 else None
 
 
 def option_forms(data: Any = None, initial: Mapping[str, Mapping[str, Any]] | None = None) -> dict[str, forms.Form]:
@@ -111,6 +207,47 @@ def option_forms(data: Any = None, initial: Mapping[str, Mapping[str, Any]] | No
     return {
         entry.name: entry.options_form(data=data, prefix=entry.name, initial=(initial or {}).get(entry.name))
         for entry in algorithms.offered()
+    }
+
+
+def option_panels(data: Any = None, initial: Mapping[str, Mapping[str, Any]] | None = None) -> list[OptionsPanel]:
+    """The job page's options: each algorithm starts on its first preset unless `initial` says
+    otherwise; a strength option is a slider."""
+    starts = {entry.name: dict(entry.presets[0].options) for entry in algorithms.offered() if entry.presets}
+    panels = [
+        OptionsPanel(algorithms.REGISTRY[name], form)
+        for name, form in option_forms(data, initial={**starts, **(initial or {})}).items()
+    ]
+    for panel in panels:
+        strength = panel.form.fields.get("strength")
+        if strength is not None and getattr(strength.widget, "input_type", "") == "number":
+            strength.widget.input_type = "range"
+            strength.widget.attrs = {"min": 0, "max": 1, "step": 0.05, **strength.widget.attrs}
+    return panels
+
+
+def style_picker(form: JobForm, panels: list[OptionsPanel], chosen: OptionsPanel | None) -> dict[str, Any]:
+    """What the style grid offers: the fast-style entry's model field (None when it cannot run
+    now), the any-style entry a picked picture runs with (one that takes seconds first), and why
+    the algorithms it leaves out cannot run."""
+    fast = next((p for p in panels if fast_model_option(p.entry)), None)
+    # an entry that runs a trained network (Chen) takes seconds; optimising pixels (Gatys) minutes
+    any_style = sorted(
+        (p.entry for p in panels if p.entry.style_limits[1] > 0), key=lambda entry: entry.model_kind is None
+    )
+    ready = [entry for entry in any_style if not form.reasons[entry.name]]
+    left_out = [entry for entry in ([fast.entry] if fast else []) + any_style if form.reasons[entry.name]]
+    field = fast.form[fast_model_option(fast.entry)] if fast and not form.reasons[fast.entry.name] else None
+    return {
+        "fast": field,
+        "fast_value": str(field.value() or "") if field is not None else "",
+        "fast_errors": field.errors if field is not None and chosen is fast else [],
+        "fast_algorithm": fast.entry.name if fast else "",
+        "any_style": ready[0].name if ready else "",
+        "reasons": [
+            f"{entry.label} {entry.weights_missing()}." if entry.weights_missing() else form.reasons[entry.name]
+            for entry in left_out
+        ],
     }
 
 

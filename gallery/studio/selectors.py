@@ -6,6 +6,9 @@ so other people cannot tell the two apart.
 
 from __future__ import annotations
 
+import statistics
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import PurePosixPath
 from typing import Any, TypeVar
@@ -17,6 +20,8 @@ from django.utils import timezone
 
 from gallery.core.runs import run_progress
 from gallery.core.users import User, is_owner
+from stylecore.devices import pick_device
+from stylecore.errors import OptionError
 from stylecore.features import weights_status
 
 from . import algorithms
@@ -58,11 +63,85 @@ def job_of(user: User, pk: int) -> Job:
 
 def job_rerun_initial(job: Job) -> tuple[dict[str, Any], dict[str, Any]]:
     """The job form's starting values to run `job` again (editable): its algorithm, photo, styles
-    with their weights, and its options."""
-    initial: dict[str, Any] = {"algorithm": job.algorithm, "content": job.content_id}
-    for index, job_style in enumerate(job.job_styles.all(), start=1):
-        initial[f"style_{index}"], initial[f"weight_{index}"] = job_style.upload_id, job_style.weight
+    (upload ids) with their weights ({upload id: weight}), and its options."""
+    job_styles = [s for s in job.job_styles.all() if s.upload_id is not None]
+    initial: dict[str, Any] = {
+        "algorithm": job.algorithm,
+        "content": job.content_id,
+        "style": [s.upload_id for s in job_styles],
+        "weights": {s.upload_id: s.weight for s in job_styles},
+    }
     return initial, dict(job.options)
+
+
+RECENT_RESULTS = 20  # the expected time follows the site's last results of an algorithm
+
+
+@dataclass(frozen=True)
+class Rate:
+    seconds_per_unit: float  # a unit: one step over one megapixel of the result (algorithms.Timing)
+    measured: bool  # from this site's results; False: the bench's figure for this device type
+
+
+def _units(timing: algorithms.Timing, options: Mapping[str, Any], steps: int, pixels: int) -> float:
+    return steps * pixels / 1e6 * timing.pixel_share(options)
+
+
+def job_rate(entry: algorithms.Algorithm) -> Rate | None:
+    """Seconds per unit of `entry` here: the median of its recent finished results, else its
+    bench figure for this machine's device; None when neither is known."""
+    if entry.timing is None:
+        return None
+    recent = (
+        Result.objects.filter(algorithm=entry.name, stopped=False, seconds__gt=0)
+        .order_by("-created_at", "-id")
+        .values_list("seconds", "steps_done", "width", "height", "params")[:RECENT_RESULTS]
+    )
+    rates = []
+    for seconds, steps_done, width, height, params in recent:
+        units = _units(entry.timing, params or {}, max(steps_done, 1), width * height)
+        if units > 0:
+            rates.append(seconds / units)
+    if rates:
+        return Rate(statistics.median(rates), measured=True)
+    try:
+        fallback = entry.timing.fallback.get(pick_device().type)
+    except OptionError:  # STYLECORE_DEVICE names a device this process lacks (the worker's, elsewhere)
+        return None
+    return Rate(fallback, measured=False) if fallback else None
+
+
+def result_pixels(options: Mapping[str, Any], width: int, height: int) -> int:
+    """The pixels of a result from a `width` x `height` photo: the `size` option is its longer
+    side, where the algorithm has one (no size: the photo's own)."""
+    size = options.get("size")
+    scale = size / max(width, height) if size else 1.0
+    return max(1, round(width * scale)) * max(1, round(height * scale))
+
+
+def job_expected_time(
+    entry: algorithms.Algorithm, *, options: Mapping[str, Any], width: int, height: int
+) -> dict[str, Any] | None:
+    """How long a job of `entry` with these cleaned options should run on a `width` x `height`
+    photo: seconds, whether the rate was measured on this site, and the words the job page shows
+    ("about 40 s on this worker"); None when nothing is known to estimate it."""
+    rate = job_rate(entry)
+    if rate is None:
+        return None
+    units = _units(entry.timing, options, entry.timing.planned_steps(options), result_pixels(options, width, height))
+    seconds = rate.seconds_per_unit * units
+    text = f"about {_duration(seconds)}" + (" on this worker" if rate.measured else "")
+    return {"seconds": seconds, "measured": rate.measured, "text": text}
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 10:
+        return f"{max(1, round(seconds))} s"
+    if seconds < 55:
+        return f"{5 * round(seconds / 5)} s"
+    if seconds < 3600:
+        return f"{max(1, round(seconds / 60))} min"
+    return f"{round(seconds / 3600, 1):g} h"
 
 
 def queue_position(job: Job) -> int | None:

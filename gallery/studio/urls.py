@@ -15,6 +15,7 @@ urlpatterns = [
     path("uploads/<int:pk>/<str:variant>", views.upload_file, name="upload_file"),
     path("jobs/", views.job_list, name="job_list"),
     path("jobs/new/", views.job_create, name="job_create"),
+    path("jobs/new/estimate.json", views.job_estimate, name="job_estimate"),
     path("jobs/<int:pk>/", views.job_detail, name="job_detail"),
     path("jobs/<int:pk>/progress.json", views.job_progress, name="job_progress"),
     path("jobs/<int:pk>/cancel/", views.job_cancel, name="job_cancel"),

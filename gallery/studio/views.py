@@ -18,9 +18,11 @@ from gallery.core.conf import studio_setting
 from gallery.core.errors import show_errors
 from gallery.core.http import file_response, image_or_thumb, visible_or_login
 from gallery.core.users import is_owner
+from gallery.stylemodels.models import StyleModel
+from gallery.stylemodels.services import style_upload_from_model
 
 from . import algorithms, selectors, services
-from .forms import AlbumForm, JobForm, ResultForm, UploadForm, option_forms
+from .forms import MAX_ID, AlbumForm, JobForm, ResultForm, UploadForm, option_panels, style_picker
 from .models import Job, Upload
 
 
@@ -137,9 +139,7 @@ def job_list(request: HttpRequest) -> HttpResponse:
 def job_create(request: HttpRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     # ?content=&style=&style=... prefill the form (links from uploads and classroom assignments).
-    initial = {"content": request.GET.get("content")}
-    styles = request.GET.getlist("style")[: studio_setting("MAX_STYLES")]
-    initial.update({f"style_{i}": pk for i, pk in enumerate(styles, start=1)})
+    initial = {"content": request.GET.get("content"), "style": request.GET.getlist("style")}
     initial["algorithm"] = request.GET.get("algorithm")  # JobForm starts on the first ready one otherwise
     options_initial: dict[str, dict[str, Any]] = {}
     again = request.GET.get("again", "")
@@ -147,32 +147,64 @@ def job_create(request: HttpRequest) -> HttpResponse:
         rerun = selectors.job_of(request.user, int(again))
         initial, options_initial[rerun.algorithm] = selectors.job_rerun_initial(rerun)
     form = JobForm(data, owner=request.user, initial=initial)
-    options = option_forms(data, initial=options_initial)
+    panels = option_panels(data, initial=options_initial)
     if data is not None and form.is_valid():
         name = form.cleaned_data["algorithm"]
-        options_form = options[name]
+        options_form = next(panel.form for panel in panels if panel.entry.name == name)
         if options_form.is_valid():
             try:
                 job = services.job_create(
                     owner=request.user,
                     algorithm=name,
                     content=form.cleaned_data["content"],
-                    styles=form.chosen_styles(),
+                    styles=_as_uploads(request.user, form.chosen_styles()),
                     options=options_form.cleaned_data,
                 )
             except ValidationError as error:
-                show_errors(error, form, prefixes={"options.": options_form}, aliases={"styles": "style_1"})
+                show_errors(error, form, prefixes={"options.": options_form}, aliases={"styles": "style"})
             else:
                 messages.success(request, "Your job is queued.")
                 return redirect(job)
+    chosen = next((p for p in panels if p.entry.name == form.data.get("algorithm")), None)
     context = {
         "form": form,
-        "option_forms": [(algorithms.REGISTRY[name], f) for name, f in options.items()],
+        "option_forms": panels,
+        "picker": style_picker(form, panels, chosen),
         "style_limits": {entry.name: entry.style_limits[1] for entry in algorithms.offered()},
-        "has_photos": form.fields["content"].queryset.exists(),
-        "has_errors": bool(form.errors) or any(f.errors for f in options.values() if f.is_bound),
+        "presets": {p.entry.name: {preset.name: preset.options for preset in p.entry.presets} for p in panels},
+        # a failed request opens "More control" when the chosen algorithm's options there have errors
+        "expert_errors": chosen is not None and any(field.errors for field in chosen.expert()),
     }
-    return render(request, "studio/job_form.html", context, status=400 if context["has_errors"] else 200)
+    return render(request, "studio/job_form.html", context, status=400 if data is not None else 200)
+
+
+def _as_uploads(user: Any, styles: list[tuple[int | StyleModel, float]]) -> list[tuple[int | Upload, float]]:
+    """A picked catalogue picture becomes the user's own copy of it (made once); upload ids stay ids."""
+    return [
+        (style_upload_from_model(owner=user, model=pick) if isinstance(pick, StyleModel) else pick, weight)
+        for pick, weight in styles
+    ]
+
+
+@login_required
+@require_GET
+def job_estimate(request: HttpRequest) -> JsonResponse:
+    """The job page's expected time for what the form holds now (its fields as query parameters)."""
+    entry = algorithms.REGISTRY.get(request.GET.get("algorithm", ""))
+    content = request.GET.get("content", "")
+    photo = (
+        selectors.uploads_of(request.user, kind=Upload.Kind.CONTENT).filter(pk=content).first()
+        if content.isdigit() and int(content) <= MAX_ID
+        else None
+    )
+    expected = None
+    if entry is not None and entry.offered and photo is not None:
+        options = entry.options_form(data=request.GET, prefix=entry.name)
+        if options.is_valid():  # nothing to say while a value is not one yet
+            expected = selectors.job_expected_time(
+                entry, options=options.cleaned_data, width=photo.width, height=photo.height
+            )
+    return JsonResponse(expected or {"text": ""})
 
 
 @login_required

@@ -15,7 +15,7 @@ from typing import Any
 from django import forms
 
 from gallery.core.files import local_copy
-from gallery.studio.algorithms import Algorithm, FinishOptionsForm, RunInputs, finish_options
+from gallery.studio.algorithms import Algorithm, FinishOptionsForm, RunInputs, Timing, finish_options
 from stylecore import chen, johnson
 from stylecore.errors import OptionError
 from stylecore.progress import ProgressCallback
@@ -121,6 +121,7 @@ JOHNSON = Algorithm(
     model_kind=Kind.JOHNSON,
     model_option="model",
     missing_models=lambda: None if style_models_enabled(Kind.JOHNSON).exists() else NO_JOHNSON_MODEL,
+    timing=Timing(fallback={"cpu": 10.0}),  # bench/job_times.py: the standard network, as the catalogue's
 )
 
 
@@ -180,4 +181,5 @@ CHEN = Algorithm(
     model_kind=Kind.CHEN_DECODER,
     model_option="decoder",
     missing_models=lambda: None if style_models_enabled(Kind.CHEN_DECODER).exists() else NO_DECODER,
+    timing=Timing(fallback={"cpu": 56.0}),  # bench/job_times.py, default options
 )

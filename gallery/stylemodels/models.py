@@ -78,6 +78,26 @@ class StyleModel(models.Model):
     def preview_url(self) -> str:
         return reverse("stylemodels:model_image", args=[self.slug, "preview"]) if self.preview else ""
 
+    def style_url(self) -> str:
+        return reverse("stylemodels:model_image", args=[self.slug, "style"]) if self.style_image else ""
+
+
+class ModelStyleCopy(models.Model):
+    """A user's own copy of a model's style picture, made the first time they paint with it
+    (jobs take only their owner's uploads); the job page offers the model's picture again, not the copy."""
+
+    style_model = models.ForeignKey(StyleModel, on_delete=models.CASCADE, related_name="style_copies")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    upload = models.OneToOneField(Upload, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["style_model", "owner"], name="one_style_copy_per_model_and_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.style_model} for {self.owner}"
+
 
 class TrainingRun(QueuedRun):
     """One training of a Johnson network or a Chen decoder, run by the worker like a user job."""

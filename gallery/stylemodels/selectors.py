@@ -11,13 +11,24 @@ from django.urls import reverse
 from gallery.core.runs import run_progress
 from gallery.core.users import User
 
-from .models import CompareGroup, StyleModel, TrainingRun
+from .models import CompareGroup, Kind, ModelStyleCopy, StyleModel, TrainingRun
 
 
 def style_models_enabled(kind: str | None = None) -> QuerySet[StyleModel]:
     """What users may pick (job form, API): enabled models only, optionally of one kind."""
     models = StyleModel.objects.filter(enabled=True)
     return models.filter(kind=kind) if kind else models
+
+
+def catalogue_styles() -> QuerySet[StyleModel]:
+    """The style pictures of the enabled fast-style models: the job page offers them as styles
+    any-style algorithms (Chen, Gatys) can paint with, like the user's own."""
+    return style_models_enabled(Kind.JOHNSON).exclude(style_image="")
+
+
+def style_copies_of(user: User) -> dict[int, int]:
+    """{upload id: style model id} of the user's copies of model style pictures."""
+    return dict(ModelStyleCopy.objects.filter(owner_id=user.pk).values_list("upload_id", "style_model_id"))
 
 
 def style_model_for_viewer(user: User, slug: str) -> StyleModel:

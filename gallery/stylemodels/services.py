@@ -19,8 +19,8 @@ from typing import Any, BinaryIO
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import get_valid_filename, slugify
@@ -41,7 +41,7 @@ from stylecore.images import inspect_image
 from stylecore.modelcheck import CheckedModel, check_model_file, convert_pth
 from stylecore.progress import Progress
 
-from .models import CompareGroup, Kind, StyleModel, TrainingRun
+from .models import CompareGroup, Kind, ModelStyleCopy, StyleModel, TrainingRun
 from .photos import build_photo_folder
 
 logger = logging.getLogger(__name__)
@@ -210,6 +210,32 @@ def style_models_set_enabled(*, queryset: QuerySet[StyleModel], enabled: bool) -
 @transaction.atomic
 def style_model_delete(*, style_model: StyleModel) -> None:
     delete_with_files(style_model, "file", "preview", "style_image")
+
+
+def style_upload_from_model(*, owner: User, model: StyleModel) -> Upload:
+    """The owner's own style upload of an enabled model's style picture, so jobs can take it like any
+    style of theirs: copied on first use, the same upload every later time (one per user and model)."""
+    if not (model.enabled and model.style_image):
+        raise ValidationError({"styles": f"The style “{model.name}” is no longer offered: choose another."})
+    copy = ModelStyleCopy.objects.filter(owner_id=owner.pk, style_model=model).select_related("upload").first()
+    if copy is not None:
+        return copy.upload
+    with model.style_image.open("rb") as handle:
+        data = handle.read()
+    name = f"style{PurePosixPath(model.style_image.name).suffix}"
+    upload = studio_services.upload_create(
+        owner=owner,
+        file=SimpleUploadedFile(name, data, "application/octet-stream"),
+        kind=Upload.Kind.STYLE,
+        title=model.name,
+    )
+    try:
+        with transaction.atomic():
+            ModelStyleCopy.objects.create(owner=owner, style_model=model, upload=upload)
+    except IntegrityError:  # a request at the same moment copied it first: keep that one
+        studio_services.upload_delete(upload=upload, by=owner)
+        return ModelStyleCopy.objects.select_related("upload").get(owner_id=owner.pk, style_model=model).upload
+    return upload
 
 
 # --- Training runs -----------------------------------------------------------------------------

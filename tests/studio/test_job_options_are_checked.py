@@ -19,7 +19,7 @@ def images(owner, upload_factory):  # noqa: ANN001, ANN201
 
 
 def form_data(content, style, **options: object) -> dict[str, object]:  # noqa: ANN001
-    data = {"algorithm": "gatys", "content": content.pk, "style_1": style.pk, "weight_1": 1}
+    data = {"algorithm": "gatys", "content": content.pk, "style": style.pk, f"weight_{style.pk}": 1}
     defaults = {
         "size": 32,
         "steps": 3,

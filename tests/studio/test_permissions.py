@@ -60,6 +60,7 @@ OWN_LISTS = [
     "studio:upload_create",
     "studio:job_list",
     "studio:job_create",
+    "studio:job_estimate",
     "studio:result_list",
     "studio:album_list",
     "studio:album_create",

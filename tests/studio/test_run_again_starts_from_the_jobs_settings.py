@@ -31,9 +31,9 @@ def test_the_failed_jobs_page_offers_run_again(failed_job: Job, owner_client: Cl
 def test_run_again_fills_the_form_with_the_jobs_settings(failed_job: Job, owner_client: Client) -> None:
     page = owner_client.get(f"/jobs/new/?again={failed_job.pk}").content.decode()
     style = failed_job.job_styles.get()
-    assert re.search(rf'<option value="{failed_job.content_id}" selected>', page)
-    assert re.search(rf'<select name="style_1"[^>]*>.*?<option value="{style.upload_id}" selected>', page, re.S)
-    assert 'name="weight_1" value="2.5"' in page
+    assert re.search(rf'<input [^>]*name="content" value="{failed_job.content_id}"[^>]*checked>', page)
+    assert re.search(rf'<input [^>]*name="style" value="{style.upload_id}"[^>]*checked>', page)
+    assert f'name="weight_{style.upload_id}" value="2.5"' in page
     assert 'name="gatys-size" value="40"' in page and 'name="gatys-steps" value="7"' in page
 
 

@@ -26,8 +26,8 @@ def gatys_form(content: int, style: int, **options: object) -> dict[str, object]
     data = {
         "algorithm": "gatys",
         "content": content,
-        "style_1": style,
-        "weight_1": 1,
+        "style": style,
+        f"weight_{style}": 1,
         "gatys-size": 32,
         "gatys-steps": 3,
         "gatys-optimizer": "adam",

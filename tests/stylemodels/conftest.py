@@ -56,17 +56,20 @@ def photo_folder(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def style_model_factory(tmp_path: Path, staff_user) -> Callable[..., object]:  # noqa: ANN001
-    """make(kind="johnson", enabled=True, name=...) -> StyleModel, imported through the service."""
+    """make(kind="johnson", enabled=True, name=..., style_image=None) -> StyleModel, imported through
+    the service (style_image: PNG bytes of its style picture, as the catalogue's models have)."""
     from gallery.stylemodels import services
 
-    def make(kind: str = "johnson", *, enabled: bool = True, name: str | None = None):  # noqa: ANN202
+    def make(kind: str = "johnson", *, enabled: bool = True, name: str | None = None, style_image: bytes | None = None):  # noqa: ANN202
         path = tmp_path / f"{kind}-{enabled}.safetensors"
         (johnson_file if kind == "johnson" else chen_file)(path)
+        picture = SimpleUploadedFile("style.png", style_image) if style_image else None
         return services.style_model_import(
             file=as_upload(path),
             name=name or f"{kind} {'on' if enabled else 'off'}",
             created_by=staff_user,
             enabled=enabled,
+            style_image=picture,
         )
 
     return make

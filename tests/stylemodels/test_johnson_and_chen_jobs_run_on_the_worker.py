@@ -43,8 +43,8 @@ def test_a_chen_job_runs_with_any_uploaded_style(worker, owner, owner_client, up
         {
             "algorithm": "chen",
             "content": content.pk,
-            "style_1": style.pk,
-            "weight_1": 1,
+            "style": style.pk,
+            f"weight_{style.pk}": 1,
             "chen-decoder": decoder.pk,
             "chen-patch": 3,
             "chen-stride": 1,
