@@ -219,6 +219,10 @@ class FinishOptionsForm(forms.Form):
     )
     preserve_colors = forms.BooleanField(required=False, label="Keep the photo's colours")
 
+    def clean_strength(self) -> float:
+        strength = self.cleaned_data["strength"]
+        return 1.0 if strength is None else strength
+
 
 def finish_options(options: Mapping[str, Any]) -> dict[str, Any]:
     """The stylecore FinishOptions fields of a job's options (jobs from before they existed: defaults)."""

@@ -23,7 +23,7 @@ def test_a_johnson_job_runs_with_the_chosen_model(worker, owner, owner_client, u
     job = worker.wait_for(Job.objects.latest("id").pk, Job.FINISHED_STATES, timeout=120)
 
     assert job.state == Job.State.SUCCEEDED, job.message
-    assert job.options == {"model": model.pk, "size": 40}
+    assert job.options == {"model": model.pk, "size": 40, "strength": 1.0, "preserve_colors": False}
     result = Result.objects.get(job=job)
     assert result.algorithm == "johnson" and result.params["model"] == "Waves"
     # the record inside the PNG was written once, with the name people know, and agrees with the row

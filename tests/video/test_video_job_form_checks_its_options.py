@@ -23,7 +23,7 @@ def test_a_johnson_model_queues_a_video_job(owner, owner_client, video_factory, 
     assert response.status_code == 302 and response.url == job.get_absolute_url()
     assert (job.algorithm, job.content) == ("video", None)
     assert job.options == {"video": video.pk, "model": model.pk, "decoder": None, "height": 32, "start": 0.0,
-                           "end": 0.5, "stable": True}  # fmt: skip
+                           "end": 0.5, "stable": True, "strength": 1.0, "preserve_colors": False}  # fmt: skip
 
 
 def test_chen_takes_the_chosen_style_image(
