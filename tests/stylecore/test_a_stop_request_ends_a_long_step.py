@@ -92,7 +92,9 @@ def test_gatys_stops_inside_a_long_step_and_keeps_the_last_finished_one(vgg: VGG
     config = GatysConfig(size=32, steps=50, optimizer=optimizer, seed=1)
     callback = StopLater(at=1, after=0.8)
 
-    result = ended_within_bound(lambda: stylize(CONTENT, [STYLE], config, features=slow, on_progress=callback), callback)
+    result = ended_within_bound(
+        lambda: stylize(CONTENT, [STYLE], config, features=slow, on_progress=callback), callback
+    )
 
     assert callback.steps == [1] and result.stopped and result.steps_done == 1
     one_step = stylize(CONTENT, [STYLE], GatysConfig(size=32, steps=1, optimizer=optimizer, seed=1), features=vgg)
