@@ -75,7 +75,7 @@ ACTIVE_STATES = (RunState.QUEUED, RunState.RUNNING)
 
 class QueuedRun(models.Model):
     """Fields and read-side rules shared by every run type. Subclasses add their inputs, a
-    `preview` FileField, and say which django-q2 task runs them."""
+    `preview` FileField, and say what runs one of them (`task_path`) and whose it is (`owner_field`)."""
 
     State = RunState
     FINISHED_STATES = (RunState.SUCCEEDED, RunState.FAILED, RunState.CANCELLED)
@@ -381,7 +381,8 @@ def run_models() -> list[type[QueuedRun]]:
 class ProgressWriter:
     """A stylecore ProgressCallback for one run: writes step, total, stage, losses, ETA and the
     latest preview to the row at most once per `interval` seconds, and returns True (stop) once a
-    cancel was asked or the run is no longer running. Subclasses add fields (`extra_fields`)."""
+    cancel was asked or the run is no longer running; `stop_requested()` answers the same inside a
+    long step without writing. Subclasses add fields (`extra_fields`)."""
 
     def __init__(self, run: QueuedRun, *, interval: float | None = None) -> None:
         self.run = run

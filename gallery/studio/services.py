@@ -186,8 +186,8 @@ def _judge_queue(owner: User, work: int) -> None:
     if active.count() >= most:
         raise ValidationError(
             {
-                NON_FIELD_ERRORS: f"You have {most} jobs queued or running, the most one person may have: "
-                "wait for one to finish, or cancel one."
+                NON_FIELD_ERRORS: f"You have {most} {'job' if most == 1 else 'jobs'} queued or running, the most "
+                "one person may have: wait for one to finish, or cancel one."
             }
         )
     queued = active.filter(state=Job.State.QUEUED).aggregate(total=Sum("work"))["total"] or 0

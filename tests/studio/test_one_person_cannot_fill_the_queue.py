@@ -63,7 +63,7 @@ def test_a_person_at_the_job_limit_is_refused_until_one_ends(ask, owner, limits)
 def test_running_jobs_count_towards_the_limit(ask, owner, limits):  # noqa: ANN001
     limits(jobs=1)
     Job.objects.filter(pk=ask(owner).pk).update(state=Job.State.RUNNING)
-    assert "You have 1 jobs queued or running" in refusal(ask, owner)
+    assert "You have 1 job queued or running" in refusal(ask, owner)
 
 
 def test_queued_work_is_limited(ask, owner, limits):  # noqa: ANN001
@@ -111,7 +111,7 @@ def test_the_api_answers_400_with_the_reason(ask, owner, limits):  # noqa: ANN00
     response = api_for(owner).post("/api/v1/jobs/", body, format="json")
     assert response.status_code == 400
     error = response.json()["error"]
-    assert error["message"].startswith("You have 1 jobs queued or running")
+    assert error["message"].startswith("You have 1 job queued or running")
     assert error["fields"] == {"non_field_errors": [error["message"]]}
 
 
@@ -131,7 +131,7 @@ def test_the_job_page_shows_the_reason_and_keeps_the_choices(ask, owner, owner_c
     response = owner_client.post(reverse("studio:job_create"), form)
     page = response.content.decode()
     assert response.status_code == 400
-    assert "You have 1 jobs queued or running, the most one person may have" in page
+    assert "You have 1 job queued or running, the most one person may have" in page
     assert 'value="300"' in page  # the steps asked for are still there
     assert Job.objects.filter(owner=owner).count() == 1
 
