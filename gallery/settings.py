@@ -235,13 +235,19 @@ STUDIO = {
     "MAX_STYLES": env_int("STUDIO_MAX_STYLES", 3),
     # The worker writes progress (and looks for a cancel request) at most this often.
     "PROGRESS_INTERVAL": env_float("STUDIO_PROGRESS_INTERVAL", 1.0),
-    # A running job whose heartbeat is older than this is treated as dead (worker killed).
+    # A running job whose heartbeat is older than this is treated as dead (worker killed); a queued
+    # one with no worker task left for this long gets a new one (once).
     "STALE_AFTER": env_float("STUDIO_STALE_AFTER", 90.0),
     # How often the worker's heartbeat thread touches a running job.
     "HEARTBEAT_INTERVAL": env_float("STUDIO_HEARTBEAT_INTERVAL", 10.0),
     # Preview image every N optimisation steps (throttled by PROGRESS_INTERVAL too).
     "PREVIEW_EVERY": env_int("STUDIO_PREVIEW_EVERY", 10),
     "RESULTS_PER_PAGE": env_int("STUDIO_RESULTS_PER_PAGE", 24),
+    # Per person (staff have no limit): jobs queued or running at once, and the work they may have
+    # queued in megapixel-steps (each algorithm's estimate, README): the default fits one largest
+    # Gatys job (4096 px, 5000 steps) or about 1500 of the default 512 px, 300 steps.
+    "MAX_ACTIVE_JOBS": env_int("STUDIO_MAX_ACTIVE_JOBS", 10),
+    "MAX_QUEUED_WORK": env_int("STUDIO_MAX_QUEUED_WORK", 120_000),
 }
 # Django answers a request with more files than this with a bare 400; keep it above the upload page's
 # own limit, which the page refuses with a message.

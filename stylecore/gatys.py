@@ -24,7 +24,7 @@ from .finish import FinishOptions, keep_colours, luminance, save_finished
 from .images import image_to_tensor, load_image, output_format, tensor_to_image
 from .losses import content_loss, gram_matrix, style_loss, total_variation
 from .options import SEED_MAX, check_choice, check_number
-from .progress import Progress, ProgressCallback
+from .progress import Progress, ProgressCallback, Relay, StopRequested, stops_inside
 from .record import RunRecord
 
 log = logging.getLogger(__name__)
@@ -187,20 +187,28 @@ def stylize(
     factors = [2**k for k in reversed(range(config.scales)) if smallest // 2**k >= MIN_SIDE]
     total = config.steps * len(factors)
     x, done, stopped, losses = None, 0, False, {}
-    for index, factor in enumerate(factors):
-        scale_content = _scaled(content, factor)
-        vgg_content = luminance(scale_content).expand(-1, 3, -1, -1) if config.preserve_colors else scale_content
-        scale_styles = [_scaled(style, factor) for style in styles]
-        targets = _targets(vgg, vgg_content, scale_styles, blend)
-        if x is None:
-            x = _initial(config.init, vgg_content, scale_styles[0], generator)
-        else:
-            x = _resized(x, tuple(scale_content.shape[-2:]))
-        stage = f"scale {index + 1}/{len(factors)}" if len(factors) > 1 else ""
-        x, done, stopped, losses = _optimise(x, vgg, targets, config, scale_content, done, total, stage, on_progress)
-        del targets, scale_styles
-        if stopped:
-            break
+    with stops_inside(vgg, on_progress):  # a stop request ends even one long step within a layer's time
+        for index, factor in enumerate(factors):
+            scale_content = _scaled(content, factor)
+            vgg_content = luminance(scale_content).expand(-1, 3, -1, -1) if config.preserve_colors else scale_content
+            scale_styles = [_scaled(style, factor) for style in styles]
+            if x is None:
+                x = _initial(config.init, vgg_content, scale_styles[0], generator)
+            else:
+                x = _resized(x, tuple(scale_content.shape[-2:]))
+            try:
+                targets = _targets(vgg, vgg_content, scale_styles, blend)
+            except StopRequested:
+                stopped = True
+                break
+            stage = f"scale {index + 1}/{len(factors)}" if len(factors) > 1 else ""
+            x, done, stopped, scale_losses = _optimise(
+                x, vgg, targets, config, scale_content, done, total, stage, on_progress
+            )
+            losses = scale_losses or losses  # stopped before this scale's first step: the last ones
+            del targets, scale_styles
+            if stopped:
+                break
     image = _resized(x, tuple(content.shape[-2:]))
     if config.preserve_colors:
         image = keep_colours(image, content)
@@ -247,11 +255,15 @@ def _optimise(
     losses: dict[str, float] = {}
     stopped = False
     for _ in range(config.steps):
-        if config.optimizer == "lbfgs":
-            optimizer.step(closure)
-        else:
-            closure()
-            optimizer.step()
+        try:
+            if config.optimizer == "lbfgs":
+                optimizer.step(closure)  # the closure runs before any update: x stays the last step's
+            else:
+                closure()
+                optimizer.step()
+        except StopRequested:
+            stopped = True
+            break
         with torch.no_grad():
             x.clamp_(0, 1)
         done += 1
@@ -274,9 +286,7 @@ def _denoise(
 ) -> tuple[torch.Tensor, bool]:
     from .zsn2n import DenoiseConfig, denoise_tensor  # imported here: only runs that ask for it pay for it
 
-    def relay(progress: Progress) -> bool:
-        return on_progress(replace(progress, stage="denoise")) if on_progress is not None else False
-
+    relay = Relay(on_progress, lambda progress: replace(progress, stage="denoise"))
     denoised, _, stopped = denoise_tensor(image, DenoiseConfig(seed=config.seed), on_progress=relay)
     return denoised.clamp(0, 1), stopped
 

@@ -31,7 +31,7 @@ from .devices import describe_device, pick_device
 from .errors import OptionError
 from .images import image_to_tensor, load_image, output_format, save_image, tensor_to_image
 from .options import SEED_MAX, Options, check_number
-from .progress import Progress, ProgressCallback
+from .progress import Progress, ProgressCallback, Relay, StopRequested, stops_inside
 from .record import RunRecord
 
 logger = logging.getLogger(__name__)
@@ -153,43 +153,49 @@ def denoise_tensor(
             return (noisy - model(noisy)).clamp(0.0, 1.0)
 
     steps_done, stopped = 0, False
-    for step in range(1, steps + 1):
-        denoised_halves = halves - net(halves)
-        errors = (denoised_halves - targets).square()
-        residual = (errors * train_weight).sum() / (train_weight.sum() * per_position)
-        top, left, ch, cw = _random_even_crop(y.shape[2], y.shape[3], CONSISTENCY_CROP, generator)
-        crop = y[..., top : top + ch, left : left + cw]
-        c1, c2 = pair_downsample(crop - net(crop))
-        rows, cols = slice(top // 2, (top + ch) // 2), slice(left // 2, (left + cw) // 2)
-        window_weight = train_weight[rows, cols]
-        consistency = ((denoised_halves[..., rows, cols] - torch.cat([c1, c2])).square() * window_weight).sum() / (
-            window_weight.sum().clamp(min=1.0) * per_position
-        )
-        loss = residual + consistency
-        losses = {"residual": residual.item(), "consistency": consistency.item(), "total": loss.item()}
-        if auto_stop:  # the held-out loss of the weights before this step's update
-            losses["held_out"] = held_loss = errors.detach()[..., held_out].mean().item()
-            if held_loss < best_loss:
-                best_loss, best_step = held_loss, step
-                best_weights = [p.detach().clone() for p in net.parameters()]
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        optimizer.step()
-        scheduler.step()
-        steps_done = step
-        if on_progress is not None:
-            preview = None
-            if config.preview_every and step % config.preview_every == 0:
-                preview = tensor_to_image(output(net)).convert("RGB")
-            if on_progress(Progress(step=step, total=steps, losses=losses, preview=preview, stage="denoise")):
-                stopped = step < steps
-                break
-        if auto_stop and step - best_step >= PATIENCE:
-            break
+    try:
+        with stops_inside(net, on_progress):
+            for step in range(1, steps + 1):
+                denoised_halves = halves - net(halves)
+                errors = (denoised_halves - targets).square()
+                residual = (errors * train_weight).sum() / (train_weight.sum() * per_position)
+                top, left, ch, cw = _random_even_crop(y.shape[2], y.shape[3], CONSISTENCY_CROP, generator)
+                crop = y[..., top : top + ch, left : left + cw]
+                c1, c2 = pair_downsample(crop - net(crop))
+                rows, cols = slice(top // 2, (top + ch) // 2), slice(left // 2, (left + cw) // 2)
+                window_weight = train_weight[rows, cols]
+                consistency = (
+                    (denoised_halves[..., rows, cols] - torch.cat([c1, c2])).square() * window_weight
+                ).sum() / (window_weight.sum().clamp(min=1.0) * per_position)
+                loss = residual + consistency
+                losses = {"residual": residual.item(), "consistency": consistency.item(), "total": loss.item()}
+                if auto_stop:  # the held-out loss of the weights before this step's update
+                    losses["held_out"] = held_loss = errors.detach()[..., held_out].mean().item()
+                    if held_loss < best_loss:
+                        best_loss, best_step = held_loss, step
+                        best_weights = [p.detach().clone() for p in net.parameters()]
+                optimizer.zero_grad(set_to_none=True)
+                loss.backward()
+                optimizer.step()
+                scheduler.step()
+                steps_done = step
+                if on_progress is not None:
+                    preview = None
+                    if config.preview_every and step % config.preview_every == 0:
+                        preview = tensor_to_image(output(net)).convert("RGB")
+                    if on_progress(Progress(step=step, total=steps, losses=losses, preview=preview, stage="denoise")):
+                        stopped = step < steps
+                        break
+                if auto_stop and step - best_step >= PATIENCE:
+                    break
+    except StopRequested:  # asked inside a step: the weights are still the last finished step's
+        stopped = True
     if auto_stop:
         with torch.no_grad():
             for param, best in zip(net.parameters(), best_weights, strict=True):
                 param.copy_(best)
+    if steps_done == 0:  # stopped before its first step: an untrained net would only add noise
+        return noisy.detach().clone(), 0, stopped
     return output(net), steps_done, stopped
 
 
@@ -219,11 +225,11 @@ def run_files(
     started = time.perf_counter()
     losses: dict[str, float] = {}
 
-    def track(progress: Progress) -> bool:
+    def track(progress: Progress) -> Progress:
         losses.update(progress.losses)
-        return on_progress(progress) if on_progress is not None else False
+        return progress
 
-    denoised, steps_done, stopped = denoise_tensor(tensor, config, on_progress=track)
+    denoised, steps_done, stopped = denoise_tensor(tensor, config, on_progress=Relay(on_progress, track))
     record = RunRecord(
         algorithm="denoise",
         params=config.to_params(),

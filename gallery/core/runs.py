@@ -9,6 +9,14 @@ A run is a row that a django-q2 task works through:
 run between states. The worker reports through `ProgressWriter` (throttled row updates, the
 cancel flag read back) and `Heartbeat` (a thread touching `heartbeat_at`).
 
+The order runs start in is decided here, not by the broker: every enqueued run adds one django-q2
+task, `run_next`, and each such task runs whichever queued run of any type comes first in
+QUEUE_ORDER when a worker takes it (so neither the broker's order, nor the tasks a worker
+prefetches, nor several worker processes change it). A run's place is (round, queued_at): its
+round is how many runs its owner had queued or running when it joined, so everyone's first run
+comes before anyone's second (fair across people), first come first served within a round. The
+queue position shown to people counts the runs ahead in that same order.
+
 Staleness is computed on read: a running row whose heartbeat is older than STALE_AFTER is
 *loaded* as failed with WORKER_DIED_MESSAGE (in memory only), so every page, the API and the
 admin agree without a GET writing anything; `runs_fail_stale` (a django-q2 schedule) is the one
@@ -22,14 +30,15 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
 from types import TracebackType
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, NamedTuple, TypeVar
 
 from django.apps import apps
 from django.db import connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from PIL import Image
 
 from stylecore.errors import StylecoreError
@@ -44,6 +53,13 @@ WORKER_DIED_MESSAGE = (
     "The worker stopped during this job (killed, out of memory or over the time limit). Start it again."
 )
 UNEXPECTED_ERROR_MESSAGE = "Something went wrong in the worker while running this job; the error was logged."
+LOST_MESSAGE = (
+    "This job lost its place in the worker's queue twice (the queue refused its task), so it was stopped. "
+    "Start it again; if it happens again, tell the site's staff."
+)
+RUN_NEXT_TASK = "gallery.core.tasks.run_next_queued"  # the one django-q2 task every enqueued run adds
+# The queue: lower rounds first, then first come, first served (pk breaks ties within a run type).
+QUEUE_ORDER = ("queue_round", "queued_at", "pk")
 
 
 class RunState(models.TextChoices):
@@ -54,15 +70,19 @@ class RunState(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
+ACTIVE_STATES = (RunState.QUEUED, RunState.RUNNING)
+
+
 class QueuedRun(models.Model):
     """Fields and read-side rules shared by every run type. Subclasses add their inputs, a
-    `preview` FileField, and say which django-q2 task runs them."""
+    `preview` FileField, and say what runs one of them (`task_path`) and whose it is (`owner_field`)."""
 
     State = RunState
     FINISHED_STATES = (RunState.SUCCEEDED, RunState.FAILED, RunState.CANCELLED)
 
-    task_path: ClassVar[str]  # the django-q2 task, called with the row's id
+    task_path: ClassVar[str]  # runs one queued row: called by run_next with its id, returns whether it claimed it
     task_prefix: ClassVar[str]  # names the task in django-q2's admin: "<prefix>-<id>"
+    owner_field: ClassVar[str]  # the foreign key to the person the run is for (fair ordering)
     preview_side: ClassVar[int] = 768  # the stored preview's longer side
 
     state = models.CharField(max_length=10, choices=RunState.choices, default=RunState.QUEUED, db_index=True)
@@ -79,6 +99,10 @@ class QueuedRun(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Its place in the queue (QUEUE_ORDER), set each time it is queued (run_enqueue_on_commit).
+    queued_at = models.DateTimeField(default=timezone.now)
+    queue_round = models.PositiveIntegerField(default=0)  # its owner's queued and running runs when it joined
+    requeued_at = models.DateTimeField(null=True, blank=True)  # when the sweep gave it a new task (once)
 
     class Meta:
         abstract = True
@@ -142,19 +166,65 @@ def run_progress(run: QueuedRun) -> dict[str, Any]:
     }
 
 
+# --- The queue: one order, followed by the worker and shown as positions -------------------------
+
+
+class Waiting(NamedTuple):
+    """A queued run and its place in the queue."""
+
+    place: tuple[int, datetime, int, int]  # (round, queued_at, rank of its type, pk): QUEUE_ORDER across types
+    model: type[QueuedRun]
+    pk: int
+    requeued_at: datetime | None
+
+
+def waiting_in_order() -> list[Waiting]:
+    """Every queued run of every type, in the order the worker starts them (QUEUE_ORDER)."""
+    waiting = []
+    for rank, model in enumerate(run_models()):
+        rows = model.objects.filter(state=RunState.QUEUED).values_list(*QUEUE_ORDER, "requeued_at")
+        waiting += [Waiting((r, at, rank, pk), model, pk, again) for r, at, pk, again in rows]
+    return sorted(waiting, key=lambda run: run.place)
+
+
+def run_queue_position(run: QueuedRun) -> int | None:
+    """1 = starts next: its place in the very order the worker follows (waiting_in_order)."""
+    if run.state != RunState.QUEUED:
+        return None
+    for position, waiting in enumerate(waiting_in_order(), start=1):
+        if waiting.model is type(run) and waiting.pk == run.pk:
+            return position
+    return None  # it left the queue meanwhile
+
+
 # --- Writes ------------------------------------------------------------------------------------
 
 
+def _active_runs_of(owner_id: int | None) -> int:
+    """How many runs of every type the owner has queued or running."""
+    if owner_id is None:
+        return 0
+    return sum(
+        model.objects.filter(**{f"{model.owner_field}_id": owner_id}, state__in=ACTIVE_STATES).count()
+        for model in run_models()
+    )
+
+
 def run_enqueue_on_commit(run: QueuedRun) -> None:
-    """Hand the run to the worker queue once the transaction commits (so the worker finds the row)."""
+    """Give the (saved, queued) run its place in the queue and hand a worker task to django-q2 once
+    the transaction commits (so the worker finds the row)."""
     model, run_id = type(run), run.pk
+    rows = model.objects.filter(pk=run_id)
+    others = _active_runs_of(getattr(run, f"{model.owner_field}_id")) - rows.filter(state__in=ACTIVE_STATES).count()
+    run.queued_at, run.queue_round, run.requeued_at = timezone.now(), max(others, 0), None
+    rows.update(queued_at=run.queued_at, queue_round=run.queue_round, requeued_at=None)
     transaction.on_commit(lambda: run_enqueue(model, run_id))
 
 
 def run_enqueue(model: type[QueuedRun], run_id: int) -> None:
     from django_q.tasks import async_task  # django-q2 imports Django models: not at module import
 
-    task_id = async_task(model.task_path, run_id, task_name=f"{model.task_prefix}-{run_id}")
+    task_id = async_task(RUN_NEXT_TASK, task_name=f"{model.task_prefix}-{run_id}")
     model.objects.filter(pk=run_id).update(task_id=task_id or "")
 
 
@@ -180,23 +250,26 @@ def run_finish(model: type[QueuedRun], run_id: int, state: str, message: str = "
 
 
 def run_claim(model: type[R], run_id: int) -> R | None:
-    """Claim a queued run for this worker; None when there is nothing to run.
-
-    A run found "running" was started by a worker that died (django-q2 hands the task out again
-    after `retry` seconds): it is failed rather than re-run, since the same input would likely
-    kill the worker again.
-    """
+    """Claim a queued run for this worker; None when it is not queued (another worker took it, it was
+    cancelled, deleted or finished). A dead worker's run is never re-run: its heartbeat stops and the
+    sweep fails it, since the same input would likely kill the worker again."""
     rows = model.objects.filter(pk=run_id)
-    now = timezone.now()
-    with transaction.atomic():
-        if rows.filter(state=RunState.RUNNING).update(
-            state=RunState.FAILED, message=WORKER_DIED_MESSAGE, finished_at=now, eta_seconds=None
-        ):
-            logger.warning("%s %s: redelivered while running, marked failed", model.task_prefix, run_id)
-            return None
+    with transaction.atomic():  # on SQLite this waits for the write lock, so started_at follows the claims
+        now = timezone.now()
         if not rows.filter(state=RunState.QUEUED).update(state=RunState.RUNNING, started_at=now, heartbeat_at=now):
-            return None  # deleted, cancelled while queued, or already finished
+            return None
     return rows.first()
+
+
+def run_next() -> bool:
+    """The worker's one task: run the queued run that comes first now, whichever run added this task
+    (tasks are interchangeable, so the broker's order does not matter). Returns whether one ran; a
+    task left over from a cancelled run finds none, or the next one in line."""
+    while waiting := waiting_in_order():
+        if import_string(waiting[0].model.task_path)(waiting[0].pk):
+            return True
+        # another worker claimed it (or it was cancelled) in the meantime: the next one
+    return False
 
 
 def run_execute(
@@ -205,12 +278,13 @@ def run_execute(
     work: Callable[[R], None],
     *,
     failure_fields: Callable[[R], dict[str, Any]] = lambda run: {},
-) -> None:
-    """Claim the run and do `work(run)`, which finishes it. Bad input (StylecoreError) fails the run
-    with stylecore's message; anything else with a generic one, and is logged."""
+) -> bool:
+    """Claim the run and do `work(run)`, which finishes it; returns whether it was claimed. Bad input
+    (StylecoreError) fails the run with stylecore's message; anything else with a generic one, and is
+    logged."""
     run = run_claim(model, run_id)
     if run is None:
-        return
+        return False
     try:
         work(run)
     except StylecoreError as error:
@@ -219,6 +293,7 @@ def run_execute(
     except Exception:
         logger.exception("%s %s: unexpected error", model.task_prefix, run.pk)
         run_finish(model, run.pk, RunState.FAILED, UNEXPECTED_ERROR_MESSAGE, **failure_fields(run))
+    return True
 
 
 def _stale_rows(model: type[QueuedRun]) -> models.QuerySet:
@@ -244,6 +319,57 @@ def runs_fail_stale() -> int:
     return count
 
 
+def _live_tasks() -> int | None:
+    """How many run_next tasks the broker holds, taken by a worker or not; None when the broker cannot
+    tell (Redis: a task a worker has taken leaves its list, so a missing one proves nothing)."""
+    from django_q.brokers import get_broker
+    from django_q.brokers.orm import ORM
+    from django_q.models import OrmQ
+
+    broker = get_broker()
+    if not isinstance(broker, ORM):
+        return None
+    # The ORM broker keeps a task's row until the task is done; a row that cannot be read is dropped by the worker.
+    return sum(1 for row in OrmQ.objects.filter(key=broker.list_key) if row.task.get("func") == RUN_NEXT_TASK)
+
+
+def runs_requeue_lost() -> int:
+    """The periodic sweep's second half: queued runs no task will reach get a new task, once; a run
+    whose task was lost again is failed with LOST_MESSAGE. Returns how many it requeued or failed.
+
+    Tasks are interchangeable (run_next), so a lost task shows as fewer tasks than queued runs, and
+    the runs last in line are the ones no task will reach. The broker keeps a running run's task
+    until the run ends, so the tasks left for queued runs are the live ones less the running runs.
+    Only runs queued (or requeued) longer than STALE_AFTER ago count: a task being handed over is
+    not lost."""
+    live = _live_tasks()
+    if live is None:
+        return 0
+    running = sum(model.objects.filter(state=RunState.RUNNING).count() for model in run_models())
+    waiting = waiting_in_order()
+    missing = len(waiting) - max(live - running, 0)
+    if missing <= 0:
+        return 0
+    cutoff = timezone.now() - timedelta(seconds=studio_setting("STALE_AFTER"))
+    lost = [run for run in waiting if (run.requeued_at or run.place[1]) < cutoff][-missing:]
+    count = 0
+    for model in run_models():
+        again = [run.pk for run in lost if run.model is model and run.requeued_at is None]
+        twice = [run.pk for run in lost if run.model is model and run.requeued_at is not None]
+        rows = model.objects.filter(state=RunState.QUEUED)
+        if twice:
+            count += rows.filter(pk__in=twice).update(
+                state=RunState.FAILED, message=LOST_MESSAGE, finished_at=timezone.now()
+            )
+            logger.error("%s %s: task lost twice, marked failed by the sweep", model.task_prefix, twice)
+        if again:
+            count += rows.filter(pk__in=again).update(requeued_at=timezone.now())
+            for pk in again:
+                run_enqueue(model, pk)
+            logger.warning("%s %s: no task left for them, requeued by the sweep", model.task_prefix, again)
+    return count
+
+
 def run_models() -> list[type[QueuedRun]]:
     """Every concrete run type of the installed apps."""
     return [model for model in apps.get_models() if issubclass(model, QueuedRun)]
@@ -255,13 +381,15 @@ def run_models() -> list[type[QueuedRun]]:
 class ProgressWriter:
     """A stylecore ProgressCallback for one run: writes step, total, stage, losses, ETA and the
     latest preview to the row at most once per `interval` seconds, and returns True (stop) once a
-    cancel was asked or the run is no longer running. Subclasses add fields (`extra_fields`)."""
+    cancel was asked or the run is no longer running; `stop_requested()` answers the same inside a
+    long step without writing. Subclasses add fields (`extra_fields`)."""
 
     def __init__(self, run: QueuedRun, *, interval: float | None = None) -> None:
         self.run = run
         self.interval = studio_setting("PROGRESS_INTERVAL") if interval is None else interval
         self.stopping = False
-        self._last_write = float("-inf")
+        self._last_write = self._last_read = float("-inf")
+        self._thread = threading.get_ident()
         self._pending: Progress | None = None
         self._preview: Image.Image | None = None
         self._stage: str | None = None
@@ -306,8 +434,21 @@ class ProgressWriter:
         }
         if self._preview is not None:
             fields["preview"] = self._save_preview()
+        type(self.run).objects.filter(pk=self.run.pk, state=RunState.RUNNING).update(**fields)
+        self._read_stop()
+
+    def stop_requested(self) -> bool:
+        """Asked inside long steps (stylecore.progress.stops_inside): re-reads the cancel flag at most
+        once per interval and writes nothing. From another thread (the backward pass on a GPU) it
+        answers what it read last, so no other thread opens a database connection."""
+        due = time.monotonic() - self._last_read >= self.interval
+        if not self.stopping and due and threading.get_ident() == self._thread:
+            self._read_stop()
+        return self.stopping
+
+    def _read_stop(self) -> None:
+        self._last_read = time.monotonic()
         rows = type(self.run).objects.filter(pk=self.run.pk)
-        rows.filter(state=RunState.RUNNING).update(**fields)
         state, cancel = rows.values_list("state", "cancel_requested").first() or (None, True)
         self.stopping = cancel or state != RunState.RUNNING
 
@@ -334,11 +475,16 @@ class Heartbeat:
     def _beat(self) -> None:
         try:
             while not self._done.wait(self.interval):
-                self.rows.update(heartbeat_at=timezone.now())
-        except Exception:  # a missed beat must never break the run itself
-            logger.warning("heartbeat failed", exc_info=True)
+                try:
+                    self._touch()
+                except Exception:  # "database is locked", a dropped connection...: the next beat tries again
+                    logger.warning("%s: missed a beat, trying again", self._thread.name, exc_info=True)
+                    connection.close_if_unusable_or_obsolete()
         finally:
             connection.close()  # this thread's own connection
+
+    def _touch(self) -> None:
+        self.rows.update(heartbeat_at=timezone.now())
 
     def __enter__(self) -> Heartbeat:
         self._thread.start()

@@ -4,7 +4,8 @@ An entry says what the algorithm takes (a photo or its own input, how many style
 of trained style model and under which option), how the job form and the API show its options
 (a Django form class: types and widgets), how cleaned options become a stylecore config (which
 checks ranges and raises OptionError naming the field), how the worker runs it (one stylecore
-call), and where it is offered (job page and API, compare page).
+call), how much work a job is (the per-person queue limit), and where it is offered (job page
+and API, compare page).
 
 Each app registers its entries explicitly in its AppConfig.ready(); studio registers Gatys and
 Denoise. Pages, the API, the compare page, the classroom and the admin all read this registry.
@@ -47,6 +48,10 @@ ConfigBuilder = Callable[[Mapping[str, Any], Sequence[float]], Any]
 Runner = Callable[[Any, RunInputs, ProgressCallback], RunRecord]
 # check_input(owner, options) -> {field: message} for an entry whose input is not a photo.
 InputCheck = Callable[[Any, Mapping[str, Any]], dict[str, str]]
+# work(cleaned options, photo Upload or None) -> the job's work as pixels x steps, which the per-person
+# limit on queued work (MAX_QUEUED_WORK) adds up. Coarse on purpose: a step is one pass over the
+# picture, whatever the network; a feed-forward algorithm makes one step per picture or frame.
+WorkEstimate = Callable[[Mapping[str, Any], Any], int]
 
 
 @dataclass(frozen=True)
@@ -88,6 +93,7 @@ class Algorithm:
     options_form: type[forms.Form]
     build_config: ConfigBuilder
     run: Runner
+    work: WorkEstimate
     min_styles: int = 1
     max_styles: int | None = None  # None: as many as the MAX_STYLES setting allows
     output_suffix: str = ".png"  # PNG keeps alpha and the RunRecord text chunk
@@ -207,6 +213,12 @@ def preview_every() -> int:
     return studio_setting("PREVIEW_EVERY")
 
 
+def one_pass_work(options: Mapping[str, Any], photo: Any) -> int:
+    """A feed-forward run: one step over the result's pixels (the `size` option squared, or the photo's)."""
+    size = options.get("size")
+    return size * size if size else photo.width * photo.height
+
+
 class FinishOptionsForm(forms.Form):
     """Strength and colours, the first options of every stylizing algorithm (stylecore.finish)."""
 
@@ -275,6 +287,13 @@ def _gatys_config(options: Mapping[str, Any], style_weights: Sequence[float]) ->
     )
 
 
+def _gatys_work(options: Mapping[str, Any], photo: Any) -> int:
+    """size² for every step of every scale (coarse scales counted at full size), and the denoise
+    pass's step cap when asked for."""
+    steps = options["steps"] * options["scales"] + (zsn2n.DEFAULT_STEPS if options.get("denoise") else 0)
+    return options["size"] ** 2 * steps
+
+
 def _gatys_run(config: gatys.GatysConfig, inputs: RunInputs, on_progress: ProgressCallback) -> RunRecord:
     return gatys.run_files(
         inputs.content, inputs.styles, inputs.output, config, on_progress=on_progress, layers=inputs.layers
@@ -288,6 +307,7 @@ GATYS = Algorithm(
     options_form=GatysOptionsForm,
     build_config=_gatys_config,
     run=_gatys_run,
+    work=_gatys_work,
     comparable=True,
     needs_vgg=True,
     presets=GATYS_PRESETS,
@@ -311,6 +331,11 @@ def _denoise_config(options: Mapping[str, Any], style_weights: Sequence[float]) 
     return zsn2n.DenoiseConfig(**options, preview_every=preview_every())
 
 
+def _denoise_work(options: Mapping[str, Any], photo: Any) -> int:
+    """The photo's pixels (it runs at full size) for each step: the given count, else the tuned schedule's cap."""
+    return photo.width * photo.height * (options.get("steps") or zsn2n.DEFAULT_STEPS)
+
+
 def _denoise_run(config: zsn2n.DenoiseConfig, inputs: RunInputs, on_progress: ProgressCallback) -> RunRecord:
     return zsn2n.run_files(inputs.content, inputs.output, config, on_progress=on_progress)
 
@@ -322,6 +347,7 @@ DENOISE = Algorithm(
     options_form=DenoiseOptionsForm,
     build_config=_denoise_config,
     run=_denoise_run,
+    work=_denoise_work,
     min_styles=0,
     max_styles=0,
     timing=Timing(fallback={"cpu": 1.1}, planned_steps=lambda options: options.get("steps") or zsn2n.DEFAULT_STEPS),

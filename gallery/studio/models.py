@@ -91,6 +91,7 @@ class Job(QueuedRun):
 
     task_path = "gallery.studio.tasks.run_job"
     task_prefix = "job"
+    owner_field = "owner"
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jobs")
     algorithm = models.CharField(max_length=40)  # a key of gallery.studio.algorithms.REGISTRY
@@ -100,6 +101,9 @@ class Job(QueuedRun):
     # A run stopped mid-way keeps its picture so far at full size as `preview`, and its RunRecord
     # here, until the owner saves them as a Result (services.job_save_partial).
     partial_record = models.JSONField(null=True, blank=True)
+    # What it costs, estimated when it was asked for (pixels x steps, its algorithm's `work`): the
+    # per-person limit on queued work adds these up.
+    work = models.PositiveBigIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -18,7 +18,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
-from gallery.core.runs import run_progress
+from gallery.core.runs import run_progress, run_queue_position
 from gallery.core.users import User, is_owner
 from stylecore.devices import pick_device
 from stylecore.errors import OptionError
@@ -145,13 +145,10 @@ def _duration(seconds: float) -> str:
 
 
 def queue_position(job: Job) -> int | None:
-    """1 = next to run. Jobs run first come, first served across all users."""
-    if job.state != Job.State.QUEUED:
-        return None
-    ahead = Job.objects.filter(state=Job.State.QUEUED).filter(
-        Q(created_at__lt=job.created_at) | Q(created_at=job.created_at, pk__lt=job.pk)
-    )
-    return ahead.count() + 1
+    """1 = next to run: its place in the order the worker follows (everyone's first job first, then
+    first come, first served; training runs share the queue), so it can grow when someone else's
+    first job arrives."""
+    return run_queue_position(job)
 
 
 # A running job asks before it stops once it has a step done or has run this long (a slow first step).

@@ -3,8 +3,8 @@
 Views, the API, admin actions and worker tasks call them. They are the only judges of their
 input: ownership and kind of every image, option values, limits (from the algorithm registry
 and settings). Errors are Django ValidationErrors under canonical keys - "content", "styles",
-"algorithm", "options.<name>" - that gallery.core.errors maps onto page forms and the API
-answers the same way.
+"algorithm", "options.<name>", "__all__" (the queue limits) - that gallery.core.errors maps onto
+page forms and the API answers the same way.
 """
 
 from __future__ import annotations
@@ -15,10 +15,11 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import Sum
 
 from gallery.core import runs
 from gallery.core.conf import studio_setting
@@ -170,6 +171,39 @@ def _style_count_message(entry: algorithms.Algorithm, fewest: int, most: int) ->
     return f"Choose between {fewest} and {most} style images."
 
 
+def _megapixel_steps(work: int) -> str:
+    value = work / 1e6
+    return f"{value:,.0f}" if value >= 10 else f"{value:.1f}"
+
+
+def _judge_queue(owner: User, work: int) -> None:
+    """One person cannot fill the queue for everyone: at most MAX_ACTIVE_JOBS jobs queued or running,
+    and at most MAX_QUEUED_WORK (megapixel-steps, algorithms' `work`) queued. Staff have no limit."""
+    if owner.is_staff:
+        return
+    active = Job.objects.filter(owner_id=owner.pk, state__in=runs.ACTIVE_STATES)
+    most = studio_setting("MAX_ACTIVE_JOBS")
+    if active.count() >= most:
+        raise ValidationError(
+            {
+                NON_FIELD_ERRORS: f"You have {most} {'job' if most == 1 else 'jobs'} queued or running, the most "
+                "one person may have: wait for one to finish, or cancel one."
+            }
+        )
+    queued = active.filter(state=Job.State.QUEUED).aggregate(total=Sum("work"))["total"] or 0
+    limit = studio_setting("MAX_QUEUED_WORK")
+    if queued + work > limit * 1_000_000:
+        message = (
+            f"This job alone is {_megapixel_steps(work)} megapixel-steps of work (pixels × steps), more than "
+            f"the {limit:,} one person may queue: make it smaller (fewer pixels or steps)."
+            if not queued
+            else f"With this job your queued work would add up to {_megapixel_steps(queued + work)} "
+            f"megapixel-steps (pixels × steps), more than the {limit:,} one person may queue: wait for your "
+            "queued jobs to start, or make this one smaller."
+        )
+        raise ValidationError({NON_FIELD_ERRORS: message})
+
+
 def job_create(
     *,
     owner: User,
@@ -185,7 +219,8 @@ def job_create(
     pairs each with its blend weight; `options` are the algorithm's option values (missing ones
     take their defaults), range-checked by its stylecore config. Pages and the API may only ask
     for offered algorithms; an entry with its own input (videos) is created by its app's service
-    with ``listed_only=False``, and judges that input through the registry's `check_input`.
+    with ``listed_only=False``, and judges that input through the registry's `check_input`. A
+    valid request is then judged against the owner's queue limits (`_judge_queue`, "__all__").
     """
     entry = algorithms.get_algorithm(algorithm)
     if listed_only and not entry.offered:
@@ -208,8 +243,10 @@ def job_create(
     if errors:
         raise ValidationError(errors)
 
-    with transaction.atomic():
-        job = Job.objects.create(owner=owner, algorithm=entry.name, options=cleaned, content=photo)
+    work = entry.work(cleaned, photo)
+    with transaction.atomic():  # on SQLite this holds the write lock: two requests cannot both pass the limits
+        _judge_queue(owner, work)
+        job = Job.objects.create(owner=owner, algorithm=entry.name, options=cleaned, content=photo, work=work)
         JobStyle.objects.bulk_create(
             JobStyle(job=job, upload=upload, weight=weight, position=index)
             for index, (upload, weight) in enumerate(chosen)
@@ -225,9 +262,10 @@ def job_cancel(*, job: Job, by: User) -> Job:
     return runs.run_cancel(job)
 
 
-def job_execute(*, job_id: int) -> None:
-    """Run one job in the worker: claim it, run its algorithm with live progress, store the result."""
-    runs.run_execute(Job, job_id, _run_job)
+def job_execute(*, job_id: int) -> bool:
+    """Run one job in the worker: claim it, run its algorithm with live progress, store the result.
+    Returns whether it claimed the job (False: it was not queued)."""
+    return runs.run_execute(Job, job_id, _run_job)
 
 
 def _run_job(job: Job) -> None:

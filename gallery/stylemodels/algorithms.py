@@ -15,7 +15,7 @@ from typing import Any
 from django import forms
 
 from gallery.core.files import local_copy
-from gallery.studio.algorithms import Algorithm, FinishOptionsForm, RunInputs, Timing, finish_options
+from gallery.studio.algorithms import Algorithm, FinishOptionsForm, RunInputs, Timing, finish_options, one_pass_work
 from stylecore import chen, johnson
 from stylecore.errors import OptionError
 from stylecore.progress import ProgressCallback
@@ -115,6 +115,7 @@ JOHNSON = Algorithm(
     options_form=JohnsonOptionsForm,
     build_config=_johnson_config,
     run=_johnson_run,
+    work=one_pass_work,
     min_styles=0,
     max_styles=0,
     comparable=True,
@@ -174,6 +175,7 @@ CHEN = Algorithm(
     options_form=ChenOptionsForm,
     build_config=_chen_config,
     run=_chen_run,
+    work=one_pass_work,
     min_styles=1,
     max_styles=1,
     comparable=True,

@@ -104,6 +104,7 @@ class TrainingRun(QueuedRun):
 
     task_path = "gallery.stylemodels.tasks.run_training"
     task_prefix = "training"
+    owner_field = "created_by"
     preview_side = 512
 
     name = models.CharField(max_length=120, help_text="Name of the model this run makes.")

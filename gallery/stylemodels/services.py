@@ -17,7 +17,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files import File
 from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.db import IntegrityError, transaction
@@ -388,9 +388,10 @@ def thin_history(history: list[dict]) -> list[dict]:
     return history[:half:2] + history[half:]
 
 
-def training_run_execute(*, run_id: int) -> None:
-    """Worker: train with live progress; on success store a disabled StyleModel for review."""
-    runs.run_execute(
+def training_run_execute(*, run_id: int) -> bool:
+    """Worker: train with live progress; on success store a disabled StyleModel for review. Returns
+    whether it claimed the run (False: it was not queued)."""
+    return runs.run_execute(
         TrainingRun,
         run_id,
         _train,
@@ -507,7 +508,7 @@ def jobs_compare_create(
                 )
             except ValidationError as error:
                 for key, messages in messages_by_key(error).items():
-                    shared = key.split(".")[0] in ("content", "styles")
+                    shared = key.split(".")[0] in ("content", "styles", NON_FIELD_ERRORS)  # the queue limits too
                     known = errors.setdefault(key if shared else f"{name}.{key.removeprefix('options.')}", [])
                     known.extend(m for m in messages if m not in known)
                 continue

@@ -99,6 +99,15 @@ def _video_id(options: Mapping[str, Any]) -> int | None:
         return None
 
 
+def _work(options: Mapping[str, Any], photo: Any) -> int:
+    """Every frame of the whole video (start and end are not counted off) at the output height."""
+    source = Video.objects.filter(pk=_video_id(options)).first()
+    if source is None:
+        return 0  # judged missing by _check_video already
+    height = options.get("height") or source.height
+    return source.frames * round(source.width * height / source.height) * height
+
+
 def _prepare(job: Job, folder: Path) -> RunInputs:
     source = Video.objects.filter(pk=job.options.get("video")).first()
     if source is None:
@@ -131,6 +140,7 @@ VIDEO = Algorithm(
     options_form=VideoOptionsForm,
     build_config=_build,
     run=_run,
+    work=_work,
     min_styles=0,
     max_styles=1,
     output_suffix=".mp4",

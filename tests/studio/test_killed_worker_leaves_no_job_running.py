@@ -10,7 +10,8 @@ from gallery.studio.services import job_create
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(240)]
 
-# Short django-q2 timings, so the task the dead worker held is handed out again within seconds.
+# Short django-q2 timings, so the tasks the dead worker held are handed out again within seconds (they find the
+# job running and leave it: the every-minute sweep fails it once its heartbeat is older than STUDIO_STALE_AFTER).
 QUICK_RETRY = {"Q_TIMEOUT": "15", "Q_RETRY": "18"}
 
 
