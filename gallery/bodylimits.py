@@ -96,10 +96,6 @@ def body_limit(path: str) -> tuple[int, str]:
     return found.files + form_room(), found.says
 
 
-def too_large_message(says: str) -> str:
-    return f"The request is too large: this page takes {says}. Nothing was kept."
-
-
 def _header(scope: Scope, name: bytes) -> bytes | None:
     for key, value in scope.get("headers", ()):
         if key.lower() == name:
@@ -167,11 +163,12 @@ class BodyLimitGuard:
 
 async def refuse(path: str, says: str, send: Send) -> None:
     """413 in the API's error shape under /api/, the site's page elsewhere; the connection is closed."""
-    message = too_large_message(says)
     if path.startswith("/api/"):
+        message = f"The request is too large: this endpoint takes {says}. Nothing was kept."
         body = json.dumps({"error": {"code": "too_large", "message": message, "fields": {}}}).encode()
         content_type = b"application/json"
     else:
+        message = f"The request is too large: this page takes {says}. Nothing was kept."
         body = render_to_string("413.html", {"message": message}).encode()
         content_type = b"text/html; charset=utf-8"
     headers = [(b"content-type", content_type), (b"content-length", str(len(body)).encode()), (b"connection", b"close")]

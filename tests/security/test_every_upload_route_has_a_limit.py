@@ -174,7 +174,9 @@ def test_under_the_api_the_413_is_in_the_api_error_shape() -> None:
     assert status == 413 and headers[b"content-type"] == b"application/json"
     error = json.loads(body)["error"]
     assert error["code"] == "too_large" and error["fields"] == {}
-    assert error["message"] == "The request is too large: this page takes one image of at most 30 MB. Nothing was kept."
+    assert error["message"] == (
+        "The request is too large: this endpoint takes one image of at most 30 MB. Nothing was kept."
+    )
 
 
 def test_a_chunked_body_is_cut_past_the_limit_and_the_app_hears_the_client_left() -> None:
