@@ -1,4 +1,5 @@
-"""ASGI entry point (daphne, uvicorn): HTTP through Django, WebSockets through Channels."""
+"""ASGI entry point (`manage.py serve` runs it with uvicorn): HTTP through Django, every request body bounded by
+its route's limit before it is read (gallery/bodylimits.py); WebSockets through Channels."""
 
 import os
 
@@ -12,11 +13,12 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from gallery.bodylimits import BodyLimitGuard  # noqa: E402
 from gallery.video.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        "http": http_application,
+        "http": BodyLimitGuard(http_application),
         # signed-in users only (the consumer refuses anonymous ones); Origin must be one of ALLOWED_HOSTS
         "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }

@@ -52,7 +52,6 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
-    "daphne",  # first: `manage.py runserver` then serves ASGI, WebSockets included
     "django.contrib.admin",
     "django.contrib.auth",
     "axes",  # failed log-ins and lock-outs (settings below: Accounts and throttles)
@@ -252,6 +251,17 @@ STUDIO = {
 # Django answers a request with more files than this with a bare 400; keep it above the upload page's
 # own limit, which the page refuses with a message.
 DATA_UPLOAD_MAX_NUMBER_FILES = max(100, STUDIO["MAX_FILES_PER_UPLOAD"] + 1)
+
+# --- Request bodies -------------------------------------------------------------------------
+# gallery/bodylimits.py answers 413 to a body larger than its route takes, before anything reads it: upload
+# routes take their files (images: STUDIO's MAX_UPLOAD_BYTES each; videos 1 GB and model files 200 MB, the
+# limits stylecore.video and stylemodels check; the zip below) plus the room every other route gets, which
+# is DATA_UPLOAD_MAX_MEMORY_SIZE (a form's fields, also Django's own limit) and 64 KB of multipart headers.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2**20)
+# Bodies and uploaded files larger than this are spooled to temporary files instead of memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2**20)
+# The largest zip of photos a training run may upload (the admin's "Add training run").
+TRAINING_ZIP_MAX_BYTES = env_int("TRAINING_ZIP_MAX_BYTES", 2 * 2**30)
 
 # stylecore reads these itself; listed here so `manage.py diffsettings` shows them.
 STYLECORE_VGG_WEIGHTS = os.environ.get("STYLECORE_VGG_WEIGHTS", "torchvision")

@@ -10,6 +10,7 @@ import io
 import json
 import math
 import os
+import struct
 import tempfile
 import warnings
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from .record import RunRecord
 MAX_PIXELS = 40_000_000  # decompression-bomb limit, checked from the header before decoding
 MAX_SIDE = 12_000
 MAX_FILE_BYTES = 30 * 1024 * 1024
+MAX_FRAMES = 1000  # an animation is used by its first frame; counting more would cost time for nothing
 # Formats users upload (JPEG covers phones' MPO); others (EPS, PDF, ICNS...) are refused, not handed to a plugin.
 FORMATS = ("JPEG", "PNG", "GIF", "WEBP", "BMP", "TIFF")
 SAVE_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG"}
@@ -111,9 +113,13 @@ def _decode(
         raise ImageError(_too_many_pixels_message(width, height))
     if max(width, height) > MAX_SIDE:
         raise ImageError(f"The image is too large: {width}x{height} pixels (at most {MAX_SIDE} pixels on a side).")
-    info = ImageInfo(
-        format=img.format or "", width=width, height=height, mode=img.mode, frames=getattr(img, "n_frames", 1)
-    )
+    frames = _count_frames(img)
+    if frames > MAX_FRAMES:
+        raise ImageError(
+            f"The image has more than {MAX_FRAMES} frames. Only the first frame of an animation is used: "
+            "save that frame as a still image and upload it."
+        )
+    info = ImageInfo(format=img.format or "", width=width, height=height, mode=img.mode, frames=frames)
     if draft_side is not None and img.format == "JPEG":
         scale = draft_side / max(width, height)
         img.draft(None, (math.ceil(width * scale), math.ceil(height * scale)))
@@ -122,6 +128,32 @@ def _decode(
     except (OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombError):
         raise ImageError("The image is truncated or damaged.") from None
     return img, info
+
+
+def _count_frames(img: Image.Image) -> int:
+    """The file's frames, counted up to MAX_FRAMES + 1 at most; the image is left at its first frame.
+
+    PNG, WebP and MPO state their count in a header. GIF and TIFF do not: Pillow's n_frames walks every frame,
+    200,000 of them in a 4 MB GIF, so here the walk stops past MAX_FRAMES. GIF frames are skipped with Pillow's
+    own `_seek(frame, False)` (what its n_frames uses): the public seek() would decode each frame on the way.
+    """
+    if not getattr(img, "is_animated", False):
+        return 1
+    if img.format not in ("GIF", "TIFF"):
+        return img.n_frames
+    step = (lambda frame: img._seek(frame, False)) if img.format == "GIF" else img.seek
+    frames = 1
+    try:
+        while frames <= MAX_FRAMES:
+            step(frames)
+            frames += 1
+    except EOFError:
+        pass
+    except (OSError, SyntaxError, ValueError, struct.error):  # struct.error: a frame header cut short
+        raise ImageError("The image is truncated or damaged.") from None
+    finally:
+        img.seek(0)
+    return frames
 
 
 def inspect_image(source: Source, *, max_bytes: int | None = None) -> ImageInfo:

@@ -2,11 +2,13 @@
 
 The gallery's WebSocket consumer calls these from a worker thread with the local path of a
 Johnson model file. Without a GPU, frames are scaled down to CPU_WIDTH so a CPU keeps up.
+A frame's bytes, then its sides and pixels (from the JPEG header) are checked before it is decoded.
 """
 
 from __future__ import annotations
 
 import io
+import warnings
 from functools import lru_cache
 from pathlib import Path
 
@@ -23,6 +25,10 @@ from .record import RunRecord
 CPU_WIDTH = 320  # frames are this wide at most without a GPU
 GPU_WIDTH = 640
 JPEG_QUALITY = 80
+# A browser sends frames GPU_WIDTH wide at most (about 60 KB each); a camera's full HD frame still passes.
+MAX_FRAME_BYTES = 2**20
+MAX_FRAME_SIDE = 1920
+MAX_FRAME_PIXELS = 1920 * 1080
 
 
 @lru_cache(maxsize=1)
@@ -42,10 +48,24 @@ def frame_width(device: torch.device | None = None) -> int:
 
 
 def _decode(jpeg: bytes) -> Image.Image:
-    """The frame as RGB; ImageError when the bytes are not a (whole) picture."""
+    """The frame as RGB; ImageError when the bytes are not a (whole) JPEG picture or one over the limits."""
+    if len(jpeg) > MAX_FRAME_BYTES:
+        raise ImageError(f"The frame is too large: {len(jpeg) // 1024} KB (at most {MAX_FRAME_BYTES // 1024} KB).")
+    too_large = f"at most {MAX_FRAME_SIDE} pixels on a side and {MAX_FRAME_PIXELS / 1e6:.1f} megapixels"
     try:
-        return Image.open(io.BytesIO(jpeg)).convert("RGB")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # refused just below
+            image = Image.open(io.BytesIO(jpeg), formats=("JPEG",))
+    except Image.DecompressionBombError:
+        raise ImageError(f"The frame is too large ({too_large}).") from None
     except (UnidentifiedImageError, OSError) as error:
+        raise ImageError("The frame is not a JPEG picture.") from error
+    width, height = image.size  # from the header: nothing is decoded yet
+    if max(width, height) > MAX_FRAME_SIDE or width * height > MAX_FRAME_PIXELS:
+        raise ImageError(f"The frame is too large: {width}x{height} pixels ({too_large}).")
+    try:
+        return image.convert("RGB")
+    except (OSError, ValueError) as error:
         raise ImageError("The frame is not a JPEG picture.") from error
 
 

@@ -30,6 +30,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
 from django.test import Client  # noqa: E402
 from PIL import Image  # noqa: E402
 
+from tests.helpers.asgi import Server, start_server  # noqa: E402
 from tests.helpers.catalogue_server import CatalogueServer, serving  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -325,6 +326,54 @@ def worker(worker_factory: Callable[..., Worker]) -> Worker:
     return worker_factory()
 
 
+# --- The web server ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def site_server_factory(
+    django_db_setup: None, django_db_blocker, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Iterator[Callable[..., Server]]:
+    """Start `manage.py serve` (uvicorn, what `./dev up` runs) on the test database and media folder, extra env
+    vars as keywords; each gets a TMPDIR of its own (server.tmp), so a test sees what the server left there.
+    All stop at the end, their logs shown if a test failed. Use with transactional_db or live_server."""
+    from django.conf import settings
+    from django.db import connection
+
+    started: list[Server] = []
+    folder = tmp_path_factory.mktemp("server")
+
+    def start(**extra_env: str) -> Server:
+        tmp = folder / f"tmp-{len(started) + 1}"
+        tmp.mkdir()
+        env = {
+            **os.environ,
+            **WORKER_ENV,
+            "DATABASE_URL": f"sqlite:///{connection.settings_dict['NAME']}",
+            "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+            "DEBUG": "true",
+            "TMPDIR": str(tmp),
+            **extra_env,
+        }
+        with django_db_blocker.unblock():
+            server = start_server(folder / f"server-{len(started) + 1}.log", env)
+        server.tmp = tmp
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()
+    if request.session.testsfailed:
+        for server in started:
+            sys.stderr.write(f"\n--- {server.log_path.name} ---\n{server.log()[-6000:]}\n")
+
+
+@pytest.fixture(scope="module")
+def site_server(site_server_factory: Callable[..., Server]) -> Server:
+    """One web server shared by a module's tests."""
+    return site_server_factory()
+
+
 # --- A real browser --------------------------------------------------------------------------
 
 # Pages carry a strict Content-Security-Policy: give page.wait_for_function a function ("() => ..."); a bare
@@ -390,9 +439,9 @@ def browser(launch_browser: Callable[..., Any]) -> Any:
 
 WORKER_FIXTURES = {"worker", "worker_factory"}
 BROWSER_FIXTURES = {"browser", "launch_browser"}
-# Slow by nature: a worker or a browser takes seconds to start; every model style_model_factory makes is
+# Slow by nature: a worker, a web server or a browser takes seconds to start; every model style_model_factory makes is
 # imported through the service, which renders its preview with the network (about a second each on 2 cores).
-SLOW_FIXTURES = WORKER_FIXTURES | BROWSER_FIXTURES | {"style_model_factory"}
+SLOW_FIXTURES = WORKER_FIXTURES | BROWSER_FIXTURES | {"style_model_factory", "site_server_factory"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -16,6 +16,7 @@ from PIL import Image
 
 from gallery.studio.models import Upload
 from tests.conftest import image_bytes, uploaded
+from tests.helpers.gif import many_frame_gif
 
 pytestmark = pytest.mark.django_db
 
@@ -69,6 +70,7 @@ REFUSED = {
     "zero bytes": ("empty.jpg", b"", "empty"),
     "a decompression bomb": ("bomb.png", bomb(), "too large"),
     "a 30000x30000 header": ("huge.png", png_header_only(30000, 30000), "too large"),
+    "a GIF of 200,000 frames": ("long.gif", many_frame_gif(200_000), "more than 1000 frames"),
 }
 
 

@@ -121,8 +121,8 @@ def test_the_job_page_shows_the_reason_and_keeps_the_choices(ask, owner, owner_c
     form = {
         "algorithm": "gatys",
         "content": job.content_id,
-        "style_1": job.job_styles.get().upload_id,
-        "weight_1": 1,
+        "style": job.job_styles.get().upload_id,
+        f"weight_{job.job_styles.get().upload_id}": 1,
         **{f"gatys-{name}": value for name, value in {**TINY, "content_weight": 1, "style_weight": 1000}.items()},
         "gatys-tv_weight": 0.01,
         "gatys-init": "content",

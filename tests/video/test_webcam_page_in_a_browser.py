@@ -1,5 +1,5 @@
-"""A real browser with chromium's fake camera on the webcam page, served by `manage.py runserver`
-(daphne's, as `./dev up` runs it): stylized frames arrive, the fps counter moves, Capture saves.
+"""A real browser with chromium's fake camera on the webcam page, served by `manage.py serve` (uvicorn, as
+`./dev up` runs it): stylized frames arrive, the fps counter moves, Capture saves.
 An anonymous visit is sent to the login page.
 
 The screenshot goes to test-artifacts/webcam-page.png.
@@ -7,59 +7,18 @@ The screenshot goes to test-artifacts/webcam-page.png.
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
-from tests.conftest import ARTIFACTS, FAKE_CAMERA_ARGS, ROOT, WORKER_ENV, client_for
-from tests.helpers.network import free_port
+from tests.conftest import ARTIFACTS, FAKE_CAMERA_ARGS, client_for
+from tests.helpers.asgi import Server
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(240)]
 
 
 @pytest.fixture
-def asgi_server(tmp_path: Path) -> Iterator[str]:
-    """`manage.py runserver` (daphne) on the test database and media folder."""
-    from django.conf import settings
-    from django.db import connection
-
-    port = free_port()
-    env = {
-        **os.environ,
-        **WORKER_ENV,
-        "DATABASE_URL": f"sqlite:///{connection.settings_dict['NAME']}",
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        "DEBUG": "true",
-    }
-    log = tmp_path / "server.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            with socket.socket() as s:
-                if s.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            assert process.poll() is None, log.read_text()
-            time.sleep(0.2)
-        yield f"http://localhost:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=15)
-        if os.environ.get("SHOW_SERVER_LOG"):
-            sys.stderr.write(log.read_text())
+def asgi_server(site_server: Server) -> str:
+    """`manage.py serve` (uvicorn, as `./dev up` runs it) on the test database and media folder."""
+    return site_server.url
 
 
 @pytest.fixture
