@@ -102,7 +102,7 @@ def test_a_visitor_signs_up_uploads_runs_a_job_and_finds_the_result(live_server,
     page.get_by_label("Algorithm").select_option("gatys")
     page.locator(".pick-card label", has_text="warm stripes").click()
     assert weight.is_visible()
-    page.wait_for_function("document.querySelector('[data-expected]').textContent.startsWith('about')")
+    page.wait_for_function("() => document.querySelector('[data-expected]').textContent.startsWith('about')")
     shot(page, "04-job-form")
     page.get_by_role("button", name="Stylize").click()
     page.get_by_text("Your job is queued.").wait_for()

@@ -118,5 +118,5 @@ def test_the_open_job_page_offers_the_save_once_the_worker_stops_the_job(page, l
 
     save.wait_for()  # the page's poll shows it, with the full-size picture
     assert page.get_by_text("Stopped at step 120 of 300").is_visible()
-    page.wait_for_function("document.querySelector('[data-field=preview]').naturalWidth === 480")
+    page.wait_for_function("() => document.querySelector('[data-field=preview]').naturalWidth === 480")
     assert page.get_by_role("button", name="Cancel").is_hidden()

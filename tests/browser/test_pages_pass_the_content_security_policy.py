@@ -128,10 +128,11 @@ def test_the_main_pages_report_no_violation_and_their_scripts_work(
     check(visitor, "login", "/accounts/login/", menu_script_ran)
 
     def job_form_follows_the_algorithm(page: Any) -> None:
+        page.locator("summary", has_text="More control").click()
         page.select_option("[name=algorithm]", "denoise")
-        assert page.locator("[data-styles]").is_hidden()
+        assert page.get_by_text("takes no style").is_visible()
         page.select_option("[name=algorithm]", "gatys")
-        assert page.locator("[data-styles]").is_visible()
+        assert page.get_by_text("takes no style").is_hidden()
 
     def job_page_polls(page: Any) -> None:
         with page.expect_response(lambda r: r.url.endswith("progress.json") and r.ok):

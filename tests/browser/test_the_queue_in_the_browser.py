@@ -56,11 +56,11 @@ def test_a_person_at_their_limit_is_told_why_on_the_job_form(page, live_server, 
     queue_gatys(owner, upload_factory)
 
     page.goto(live_server.url + "/jobs/new/")
-    page.get_by_label("Algorithm").select_option("gatys")
-    page.get_by_label("Photo", exact=True).select_option(label="harbour (96×64)")
-    page.get_by_label("Style 1").select_option(label="waves (32×32)")
+    page.locator(".pick-card label", has_text="harbour").first.click()
+    page.locator(".pick-card label", has_text="waves").first.click()
+    page.locator("summary", has_text="More control").click()
     page.locator("#id_gatys-steps").fill("150")
-    page.get_by_role("button", name="Start the job").click()
+    page.get_by_role("button", name="Stylize").click()
 
     page.get_by_text("You have 1 job queued or running, the most one person may have").wait_for()
     assert page.locator("#id_gatys-steps").input_value() == "150"

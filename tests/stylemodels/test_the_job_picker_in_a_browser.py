@@ -143,13 +143,15 @@ def test_click_a_photo_and_a_fast_style_see_the_time_and_stylize(studio, open_pa
     assert page.locator("[name=algorithm]").input_value() == "gatys"
     quick, balanced = GATYS.presets[0], GATYS.presets[1]
     assert page.get_by_label(quick.label).is_checked()
-    page.wait_for_function("document.querySelector('[data-expected]').textContent.startsWith('about')")
+    page.wait_for_function("() => document.querySelector('[data-expected]').textContent.startsWith('about')")
     quick_time = expected.text_content()
     page.locator(".preset", has_text=balanced.label).click()
     assert page.locator("[name=gatys-size]").input_value() == str(balanced.options["size"])
     assert page.locator("[name=gatys-steps]").input_value() == str(balanced.options["steps"])
-    page.wait_for_function(f"document.querySelector('[data-expected]').textContent !== {quick_time!r}")
-    assert page.get_by_label("Keep the photo's colours").is_visible()  # beside Stylize, not under "More control"
+    page.wait_for_function(f"() => document.querySelector('[data-expected]').textContent !== {quick_time!r}")
+    # strength and colours of the chosen algorithm sit beside Stylize, not under "More control"
+    assert page.locator("#id_gatys-preserve_colors").is_visible() and page.locator("#id_gatys-strength").is_visible()
+    assert page.locator("#id_johnson-preserve_colors").is_hidden()
     shot(page, "job-picker")
 
     # Gatys blends up to three styles: the catalogue's pictures count like the user's own.
@@ -167,7 +169,7 @@ def test_click_a_photo_and_a_fast_style_see_the_time_and_stylize(studio, open_pa
     card(page, "Candy").click()
     assert page.locator("[name=algorithm]").input_value() == "johnson"
     assert not page.locator("[name=style]:checked").count()  # a fast style needs no style picture
-    page.wait_for_function("/^about \\d+ s$/.test(document.querySelector('[data-expected]').textContent)")
+    page.wait_for_function("() => /^about \\d+ s$/.test(document.querySelector('[data-expected]').textContent)")
     assert re.fullmatch(r"about \d+ s", expected.text_content())
 
     page.get_by_role("button", name="Stylize").click()
@@ -181,7 +183,7 @@ def test_the_picker_fits_a_phone(studio, open_page) -> None:  # noqa: ANN001
     page = open_page(390, 844)
     card(page, "meadow").click()
     card(page, "Mosaic").click()
-    page.wait_for_function("document.querySelector('[data-expected]').textContent.startsWith('about')")
+    page.wait_for_function("() => document.querySelector('[data-expected]').textContent.startsWith('about')")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing scrolls sideways
     tops = {round(box["y"]) for box in (c.bounding_box() for c in page.locator(".pick-card").all()) if box}
     assert len(tops) > 3  # the grids wrap onto several rows
