@@ -349,10 +349,12 @@ def job_save_partial(*, job: Job, by: User) -> Result:
 # --- Results ---------------------------------------------------------------------------------
 
 
-def _result_title(job: Job) -> str:
+def _result_title(job: Job, record: RunRecord) -> str:
+    """"harbour × Candy": the photo and its styles, or the trained model a style network ran (the
+    name its record gives it); else the algorithm ("harbour (Denoise (ZS-N2N))")."""
     content = job.content.title if job.content else "photo"
-    styles = [s.upload.title for s in job.job_styles.all() if s.upload]
-    if not styles:
+    styles = [s.upload.title for s in job.job_styles.all() if s.upload] or [record.params.get("model")]
+    if not all(styles):
         return f"{content} ({algorithms.REGISTRY[job.algorithm].label})"[:200]
     return f"{content} × {' + '.join(styles)}"[:200]
 
@@ -375,7 +377,7 @@ def result_create(
         owner_id=job.owner_id if job is not None else owner_id,
         job=job,
         derived_from=derived_from,
-        title=(title or _result_title(job))[:200],
+        title=(title or _result_title(job, record))[:200],
         width=loaded.rgb.width,
         height=loaded.rgb.height,
         algorithm=record.algorithm,

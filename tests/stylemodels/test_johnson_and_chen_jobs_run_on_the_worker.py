@@ -26,6 +26,7 @@ def test_a_johnson_job_runs_with_the_chosen_model(worker, owner, owner_client, u
     assert job.options == {"model": model.pk, "size": 40, "strength": 1.0, "preserve_colors": False}
     result = Result.objects.get(job=job)
     assert result.algorithm == "johnson" and result.params["model"] == "Waves"
+    assert result.title == f"{content.title} × Waves"  # named after the model, like a style
     # the record inside the PNG was written once, with the name people know, and agrees with the row
     assert read_record(result.image.path)["params"]["model"] == "Waves"
     assert "Waves" in result.weights_source
