@@ -260,7 +260,9 @@ def run_claim(model: type[R], run_id: int) -> R | None:
         now = timezone.now()
         if not rows.filter(state=RunState.QUEUED).update(state=RunState.RUNNING, started_at=now, heartbeat_at=now):
             return None
-    logger.info("%s %s started by worker process %s on %s", model.task_prefix, run_id, os.getpid(), socket.gethostname())
+    logger.info(
+        "%s %s started by worker process %s on %s", model.task_prefix, run_id, os.getpid(), socket.gethostname()
+    )
     return rows.first()
 
 

@@ -101,7 +101,19 @@ def redis(folder: Path) -> Iterator[str]:
     port, log = free_port(), folder / "redis.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(folder)],
+            [
+                server,
+                "--port",
+                str(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(folder),
+            ],
             stdout=out,
             stderr=subprocess.STDOUT,
         )
@@ -164,7 +176,23 @@ def main(args: list[str]) -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     paths = [] if any(Path(ROOT, arg.split("::")[0]).exists() for arg in args) else ["tests/scaleout"]
     with services() as env:
-        return subprocess.call([sys.executable, "-m", "pytest", *paths, *args], cwd=ROOT, env={**os.environ, **env})
+        tests = subprocess.Popen(
+            [sys.executable, "-m", "pytest", *paths, *args],
+            cwd=ROOT,
+            env={**os.environ, **env},
+            # Ctrl-C must reach pytest even when this runs in the background, where SIGINT starts out ignored
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        )
+        try:
+            return tests.wait()
+        finally:
+            if tests.poll() is None:  # interrupted: pytest stops the workers and servers it started on Ctrl-C
+                tests.send_signal(signal.SIGINT)
+                try:
+                    tests.wait(timeout=60)
+                except subprocess.TimeoutExpired:
+                    tests.kill()
+                    tests.wait()
 
 
 if __name__ == "__main__":
