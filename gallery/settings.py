@@ -223,6 +223,17 @@ if os.environ.get("Q_REDIS_URL"):
 else:
     Q_CLUSTER["orm"] = "default"
 
+# --- Channels ---------------------------------------------------------------------------------
+# The webcam socket needs no layer on one machine; with CHANNEL_REDIS_URL (channels-redis, requirements-scaleout.txt)
+# every web process joins one Redis channel layer, so a message can reach a socket held by another process.
+if os.environ.get("CHANNEL_REDIS_URL"):
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [os.environ["CHANNEL_REDIS_URL"]]},
+        }
+    }
+
 # --- Studio ---------------------------------------------------------------------------------
 STUDIO = {
     # Upload size limit in bytes, checked before the image is decoded.

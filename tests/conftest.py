@@ -51,7 +51,8 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: N
     """A test database file of this run's own (several runs may share the checkout)."""
     from django.db import connections
 
-    connections["default"].settings_dict["TEST"]["NAME"] = str(run_dir / "test.sqlite3")
+    if connections["default"].vendor == "sqlite":  # PostgreSQL (tests/scaleout) keeps its own test_<name>
+        connections["default"].settings_dict["TEST"]["NAME"] = str(run_dir / "test.sqlite3")
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -267,14 +268,24 @@ class Worker:
         pytest.fail(f"job {job_id} is {job.state!r}, not one of {list(states)} after {timeout:.0f} s\n{self.log()}")
 
 
+def subprocess_database_url() -> str:
+    """The test database as a DATABASE_URL, for the worker and server processes a test starts."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
+    return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+
+
 def start_worker(log_path: Path, **extra_env: str) -> Worker:
     from django.conf import settings
-    from django.db import connection
 
     env = {
         **os.environ,
         **WORKER_ENV,
-        "DATABASE_URL": f"sqlite:///{connection.settings_dict['NAME']}",
+        "DATABASE_URL": subprocess_database_url(),
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "DJANGO_SETTINGS_MODULE": "gallery.settings",
         **extra_env,
@@ -337,7 +348,6 @@ def site_server_factory(
     vars as keywords; each gets a TMPDIR of its own (server.tmp), so a test sees what the server left there.
     All stop at the end, their logs shown if a test failed. Use with transactional_db or live_server."""
     from django.conf import settings
-    from django.db import connection
 
     started: list[Server] = []
     folder = tmp_path_factory.mktemp("server")
@@ -348,7 +358,7 @@ def site_server_factory(
         env = {
             **os.environ,
             **WORKER_ENV,
-            "DATABASE_URL": f"sqlite:///{connection.settings_dict['NAME']}",
+            "DATABASE_URL": subprocess_database_url(),
             "MEDIA_ROOT": str(settings.MEDIA_ROOT),
             "DEBUG": "true",
             "TMPDIR": str(tmp),

@@ -26,6 +26,8 @@ writer of that state.
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -258,6 +260,9 @@ def run_claim(model: type[R], run_id: int) -> R | None:
         now = timezone.now()
         if not rows.filter(state=RunState.QUEUED).update(state=RunState.RUNNING, started_at=now, heartbeat_at=now):
             return None
+    logger.info(
+        "%s %s started by worker process %s on %s", model.task_prefix, run_id, os.getpid(), socket.gethostname()
+    )
     return rows.first()
 
 
