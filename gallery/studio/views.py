@@ -354,7 +354,7 @@ def result_delete(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 def album_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "studio/album_list.html", {"albums": selectors.albums_of(request.user)})
+    return render(request, "studio/album_list.html", {"albums": selectors.albums_listed(request.user)})
 
 
 @login_required
