@@ -20,7 +20,7 @@ def pick_device(name: str | None = None) -> torch.device:
     name = (name or os.environ.get("STYLECORE_DEVICE") or "auto").strip().lower()
     kind, colon, index = name.partition(":")
     if kind not in ("auto", "cpu", "cuda", "mps") or (colon and (kind != "cuda" or not index.isdigit())):
-        raise OptionError("device", f"must be one of {', '.join(DEVICE_CHOICES)} (N: a GPU's number), not {name!r}")
+        raise OptionError("device", f"must be one of {', '.join(DEVICE_CHOICES)}, not {name!r}")
     if name == "auto":
         if torch.cuda.is_available():
             return torch.device("cuda")

@@ -68,7 +68,7 @@ def test_a_text_file_named_jpg_is_refused(tmp_path: Path, write_image) -> None: 
         (["--preview-every", "5"], "error: preview-dir: is needed with --preview-every"),
         (
             ["--device", "tpu"],
-            "error: device: must be one of auto, cpu, cuda, cuda:N, mps (N: a GPU's number), not 'tpu",
+            "error: device: must be one of auto, cpu, cuda, cuda:N, mps, not 'tpu'",
         ),
         (["-o", "out.gif"], "error: output: must end in .png, .jpg or .jpeg, not 'out.gif'"),
     ],
