@@ -121,7 +121,9 @@ SQLITE_OPTIONS = {
 }
 
 if os.environ.get("DATABASE_URL"):
-    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
+    # No persistent connections: under ASGI (manage.py serve) each request's database work runs in a thread of
+    # its own, so kept connections pile up until PostgreSQL refuses more ("too many clients", bench/load.py).
+    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=0)}
 else:
     DATABASES = {
         "default": {
@@ -370,16 +372,32 @@ AXES_CLIENT_IP_CALLABLE = "gallery.core.http.client_ip"
 AXES_LOCKOUT_CALLABLE = "gallery.accounts.views.locked_out"
 AXES_VERBOSE = False
 
-# Sign-up and password-reset forms, per address and per e-mail (DRF's rate format), counted in a database
-# cache table (made by migrate) so every process shares them.
+# Sign-up and password-reset forms, per address and per e-mail (DRF's rate format), counted in the shared
+# "throttles" cache (Redis or a database table, below) so every process shares them.
 ACCOUNT_THROTTLE_RATES = {
     "signup": os.environ.get("SIGNUP_THROTTLE", "20/hour"),
     "password_reset": os.environ.get("PASSWORD_RESET_THROTTLE", "20/hour"),
     "password_reset_email": os.environ.get("PASSWORD_RESET_EMAIL_THROTTLE", "5/hour"),
 }
+
+
+def shared_cache(url: str, table: str, prefix: str) -> dict[str, object]:
+    """A cache every web process (and machine) shares: Redis at `url` when one is set, else a database table
+    (made by migrate). Its entries are capped high so culling never drops a throttle's count early."""
+    if url:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url, "KEY_PREFIX": prefix}
+    return {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": table,
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    }
+
+
+# The API's rates count in "default", the account forms' in "throttles": both shared, never per process.
+CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL", "")
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},  # per process (the API's rates)
-    "throttles": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "gallery_throttles"},
+    "default": shared_cache(CACHE_URL, "gallery_cache", "gallery"),
+    "throttles": shared_cache(CACHE_URL, "gallery_throttles", "throttles"),
 }
 
 LOGGING = {

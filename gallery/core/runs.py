@@ -189,14 +189,21 @@ def waiting_in_order() -> list[Waiting]:
     return sorted(waiting, key=lambda run: run.place)
 
 
-def run_queue_position(run: QueuedRun) -> int | None:
-    """1 = starts next: its place in the very order the worker follows (waiting_in_order)."""
+QueuePositions = dict[tuple[type[models.Model], int], int]
+
+
+def run_queue_positions() -> QueuePositions:
+    """Every queued run's place, (model, pk) -> 1 for the next to start, from one reading of the queue (a list
+    of runs reads it once, not once per run)."""
+    return {(waiting.model, waiting.pk): position for position, waiting in enumerate(waiting_in_order(), start=1)}
+
+
+def run_queue_position(run: QueuedRun, positions: QueuePositions | None = None) -> int | None:
+    """1 = starts next: its place in the very order the worker follows (waiting_in_order); None when not queued
+    or it left the queue meanwhile."""
     if run.state != RunState.QUEUED:
         return None
-    for position, waiting in enumerate(waiting_in_order(), start=1):
-        if waiting.model is type(run) and waiting.pk == run.pk:
-            return position
-    return None  # it left the queue meanwhile
+    return (run_queue_positions() if positions is None else positions).get((type(run), run.pk))
 
 
 # --- Writes ------------------------------------------------------------------------------------

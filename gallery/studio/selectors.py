@@ -13,12 +13,12 @@ from datetime import timedelta
 from pathlib import PurePosixPath
 from typing import Any, TypeVar
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
-from gallery.core.runs import run_progress, run_queue_position
+from gallery.core.runs import QueuePositions, run_progress, run_queue_position, run_queue_positions
 from gallery.core.users import User, is_owner
 from stylecore.devices import pick_device
 from stylecore.errors import OptionError
@@ -144,11 +144,16 @@ def _duration(seconds: float) -> str:
     return f"{round(seconds / 3600, 1):g} h"
 
 
-def queue_position(job: Job) -> int | None:
+def queue_positions() -> QueuePositions:
+    """Every queued run's place, read once, for a list of jobs (job_progress's `positions`)."""
+    return run_queue_positions()
+
+
+def queue_position(job: Job, positions: QueuePositions | None = None) -> int | None:
     """1 = next to run: its place in the order the worker follows (everyone's first job first, then
     first come, first served; training runs share the queue), so it can grow when someone else's
     first job arrives."""
-    return run_queue_position(job)
+    return run_queue_position(job, positions)
 
 
 # A running job asks before it stops once it has a step done or has run this long (a slow first step).
@@ -162,15 +167,16 @@ def cancel_asks_first(job: Job) -> bool:
     return job.step > 0 or (job.elapsed_seconds() or 0) > CANCEL_ASKS_AFTER_SECONDS
 
 
-def job_progress(job: Job) -> dict[str, Any]:
-    """The job page's live data (also what the API returns for a job's progress)."""
+def job_progress(job: Job, positions: QueuePositions | None = None) -> dict[str, Any]:
+    """The job page's live data (also what the API returns for a job's progress); a list passes the queue's
+    positions (run_queue_positions), read once for all its jobs."""
     # A succeeded job's result, or the one its owner saved from a stopped job's picture so far.
     result = getattr(job, "result", None) if job.state in (Job.State.SUCCEEDED, Job.State.CANCELLED) else None
     # Named after the stored file, so a new picture (a stopped job's full-size one too) is a new URL.
     version = PurePosixPath(job.preview.name).stem[:12]
     return {
         **run_progress(job),
-        "queue_position": queue_position(job),
+        "queue_position": queue_position(job, positions),
         "preview_url": f"{reverse('studio:job_preview', args=[job.pk])}?v={version}" if job.preview else None,
         "result_url": result.get_absolute_url() if result else None,
         "cancel_asks_first": cancel_asks_first(job),
@@ -214,6 +220,11 @@ def result_for_owner(user: User, token: str) -> Result:
 
 def albums_of(user: User) -> QuerySet[Album]:
     return Album.objects.filter(owner_id=user.pk) if user.is_authenticated else Album.objects.none()
+
+
+def albums_listed(user: User) -> QuerySet[Album]:
+    """The albums page: each with its result_count, counted in the one query."""
+    return albums_of(user).annotate(result_count=Count("results"))
 
 
 def album_for_viewer(user: User, token: str) -> Album:

@@ -350,7 +350,7 @@ def job_save_partial(*, job: Job, by: User) -> Result:
 
 
 def _result_title(job: Job, record: RunRecord) -> str:
-    """"harbour × Candy": the photo and its styles, or the trained model a style network ran (the
+    """ "harbour × Candy": the photo and its styles, or the trained model a style network ran (the
     name its record gives it); else the algorithm ("harbour (Denoise (ZS-N2N))")."""
     content = job.content.title if job.content else "photo"
     styles = [s.upload.title for s in job.job_styles.all() if s.upload] or [record.params.get("model")]

@@ -23,6 +23,7 @@ from gallery.stylemodels.services import style_upload_from_model
 
 from . import algorithms, selectors, services
 from .forms import MAX_ID, AlbumForm, JobForm, ResultForm, UploadForm, option_panels, style_picker
+from .gallery_cache import gallery_version
 from .models import Job, Upload
 
 
@@ -55,7 +56,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def public_gallery(request: HttpRequest) -> HttpResponse:
-    return render(request, "studio/gallery.html", {"page": _page(request, selectors.results_public())})
+    page = _page(request, selectors.results_public())
+    return render(request, "studio/gallery.html", {"page": page, "version": gallery_version()})
 
 
 # --- Uploads ---------------------------------------------------------------------------------
@@ -354,7 +356,7 @@ def result_delete(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 def album_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "studio/album_list.html", {"albums": selectors.albums_of(request.user)})
+    return render(request, "studio/album_list.html", {"albums": selectors.albums_listed(request.user)})
 
 
 @login_required

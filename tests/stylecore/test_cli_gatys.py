@@ -66,7 +66,10 @@ def test_a_text_file_named_jpg_is_refused(tmp_path: Path, write_image) -> None: 
         (["--optimizer", "sgd"], "error: optimizer: must be one of lbfgs, adam, not 'sgd'"),
         (["--style-blend", "0.5,x"], "error: style-blend: must be a number, not 'x'"),
         (["--preview-every", "5"], "error: preview-dir: is needed with --preview-every"),
-        (["--device", "tpu"], "error: device: must be one of auto, cpu, cuda, mps, not 'tpu'"),
+        (
+            ["--device", "tpu"],
+            "error: device: must be one of auto, cpu, cuda, cuda:N, mps, not 'tpu'",
+        ),
         (["-o", "out.gif"], "error: output: must end in .png, .jpg or .jpeg, not 'out.gif'"),
     ],
 )

@@ -10,6 +10,7 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from gallery.core.runs import QueuePositions
 from gallery.studio import selectors, services
 from gallery.studio.models import Job
 
@@ -57,9 +58,9 @@ class JobOutputSerializer(serializers.Serializer):
     elapsed_seconds = serializers.FloatField(allow_null=True)
 
 
-def job_data(job: Job, request: Request) -> dict[str, Any]:
+def job_data(job: Job, request: Request, positions: QueuePositions | None = None) -> dict[str, Any]:
     """The job row plus selectors.job_progress (what the job page polls), with API URLs."""
-    progress = selectors.job_progress(job)
+    progress = selectors.job_progress(job, positions)
     result = getattr(job, "result", None) if progress["result_url"] else None
     preview = progress["preview_url"]
     return {
@@ -95,7 +96,8 @@ class JobListApi(ListApi):
     def get(self, request: Request) -> Response:
         """Your jobs, newest first."""
         jobs = selectors.jobs_of(request.user).filter(**self.query(JobFilterSerializer))
-        return self.paginated(jobs, JobOutputSerializer, prepare=lambda job: job_data(job, request))
+        positions = selectors.queue_positions()  # the queue read once for the whole page
+        return self.paginated(jobs, JobOutputSerializer, prepare=lambda job: job_data(job, request, positions))
 
 
 class JobStyleInputSerializer(serializers.Serializer):

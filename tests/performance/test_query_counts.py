@@ -1,0 +1,73 @@
+"""Every list page and API list answers in a fixed number of SQL queries, however many items it shows: each is
+measured with 3 items and again with 30, and must not need more for 30 (an N+1 query adds one per item)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from gallery.studio import services
+from gallery.studio.models import Job, Visibility
+from tests.api.conftest import api_for
+from tests.conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+PAGES = [
+    "/",
+    "/studio/",
+    "/gallery/",
+    "/uploads/",
+    "/jobs/",
+    "/results/",
+    "/albums/",
+    "/videos/",
+    "/classroom/",
+]
+API_LISTS = ["/api/v1/jobs/", "/api/v1/images/", "/api/v1/results/", "/api/v1/albums/", "/api/v1/style-models/"]
+
+
+@pytest.fixture
+def add_items(owner, result_factory) -> Callable[[int], None]:  # noqa: ANN001
+    """n more of everything a list shows: public results (with their finished jobs and uploads), a queued job
+    each, albums holding a result each."""
+
+    def add(n: int) -> None:
+        for i in range(n):
+            result = result_factory(owner, visibility=Visibility.PUBLIC, title=f"Result {i}")
+            Job.objects.create(owner=owner, algorithm="gatys", content=result.job.content, state=Job.State.QUEUED)
+            album = services.album_create(owner=owner, title=f"Album {i}", visibility=Visibility.PUBLIC)
+            services.album_add_result(album=album, result=result, by=owner)
+
+    return add
+
+
+def queries(client: Client, url: str) -> int:
+    client.get(url)  # first use fills per-process caches (content types, settings)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(captured)
+
+
+def counts(client: Client, url: str, add_items: Callable[[int], None]) -> tuple[int, int]:
+    add_items(3)
+    few = queries(client, url)
+    add_items(27)
+    return few, queries(client, url)
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_a_page_needs_no_more_queries_for_more_items(owner, add_items, url: str) -> None:  # noqa: ANN001
+    few, many = counts(client_for(owner), url, add_items)
+    assert many <= few, f"{url}: {few} queries with 3 items, {many} with 30"
+
+
+@pytest.mark.parametrize("url", API_LISTS)
+def test_an_api_list_needs_no_more_queries_for_more_items(owner, add_items, url: str) -> None:  # noqa: ANN001
+    few, many = counts(api_for(owner), url, add_items)
+    assert many <= few, f"{url}: {few} queries with 3 items, {many} with 30"
