@@ -15,6 +15,7 @@ from django.db import models
 from django.urls import reverse
 
 from gallery.core.runs import QueuedRun
+from stylecore.record import RunRecord
 
 
 def new_share_token() -> str:
@@ -170,6 +171,20 @@ class Result(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["owner", "-created_at"]), models.Index(fields=["visibility", "-created_at"])]
+
+    def run_record(self) -> RunRecord:
+        """What made it, as the RunRecord its fields were stored from (services.result_create)."""
+        return RunRecord(
+            algorithm=self.algorithm,
+            params=dict(self.params),
+            device=self.device,
+            weights=self.weights_source,
+            random_weights=self.random_weights,
+            seconds=self.seconds,
+            steps_done=self.steps_done,
+            stopped=self.stopped,
+            final_losses=dict(self.final_losses),
+        )
 
     @property
     def has_layers(self) -> bool:

@@ -423,19 +423,8 @@ def result_restrength(*, result: Result, strength: Any, by: User) -> Result:
         raise ValidationError({"strength": "Strength must be a number between 0 and 1."}) from None
     except OptionError as error:
         raise ValidationError({"strength": f"Strength {error.message}."}) from None
-    record = RunRecord(
-        algorithm=result.algorithm,
-        params=dict(result.params),
-        device=result.device,
-        weights=result.weights_source,
-        random_weights=result.random_weights,
-        seconds=result.seconds,
-        steps_done=result.steps_done,
-        stopped=result.stopped,
-        final_losses=dict(result.final_losses),
-    )
+    record = result.run_record()
     source = result.derived_from if result.derived_from is not None else result
-    base_title = source.title
     with tempfile.TemporaryDirectory(prefix="restrength-") as scratch:
         folder = Path(scratch)
         layers = folder / "layers"
@@ -448,7 +437,7 @@ def result_restrength(*, result: Result, strength: Any, by: User) -> Result:
             job=None,
             output=output,
             record=record,
-            title=f"{base_title} · strength {round(strength * 100)}%",
+            title=f"{source.title} · strength {round(strength * 100)}%",
             layers=layers,
             owner_id=result.owner_id,
             derived_from=source,
