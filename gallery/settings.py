@@ -260,6 +260,8 @@ STUDIO = {
     # Gatys job (4096 px, 5000 steps) or about 1500 of the default 512 px, 300 steps.
     "MAX_ACTIVE_JOBS": env_int("STUDIO_MAX_ACTIVE_JOBS", 10),
     "MAX_QUEUED_WORK": env_int("STUDIO_MAX_QUEUED_WORK", 120_000),
+    # A webcam recording stops (and is saved) when it reaches this many seconds.
+    "WEBCAM_MAX_RECORD_SECONDS": env_float("STUDIO_WEBCAM_MAX_RECORD_SECONDS", 60.0),
 }
 # Django answers a request with more files than this with a bare 400; keep it above the upload page's
 # own limit, which the page refuses with a message.

@@ -2,6 +2,7 @@
 
 The gallery's WebSocket consumer calls these from a worker thread with the local path of a
 Johnson model file. Without a GPU, frames are scaled down to CPU_WIDTH so a CPU keeps up.
+Recordings are encoded by stylecore.video.FrameRecorder; recording_record says what made one.
 A frame's bytes, then its sides and pixels (from the JPEG header) are checked before it is decoded.
 """
 
@@ -21,6 +22,7 @@ from .errors import ImageError
 from .images import image_to_tensor, tensor_to_image
 from .modelfile import is_untrained
 from .record import RunRecord
+from .video.recorder import Recorded
 
 CPU_WIDTH = 320  # frames are this wide at most without a GPU
 GPU_WIDTH = 640
@@ -98,4 +100,30 @@ def capture_record(model_path: str | Path, jpeg: bytes, *, model_name: str, para
         weights=model_name,
         random_weights=is_untrained(johnson.cached_model(model_path).meta),
         steps_done=1,
+    )
+
+
+def recording_record(models: dict[str, str | Path], recorded: Recorded, *, params: dict | None = None) -> RunRecord:
+    """What made a webcam recording, for its Result: `models` maps the names of the Johnson models
+    its frames went through (in the order they were used) to their files; `params` adds the caller's
+    own entries. The frame rate and duration are the ones achieved."""
+    names = ", ".join(models)
+    return RunRecord(
+        algorithm="johnson",
+        params={
+            "model": names,
+            **(params or {}),
+            "source": "webcam",
+            "width": recorded.width,
+            "height": recorded.height,
+            "frames": recorded.frames,
+            "fps": f"{recorded.fps:.1f}",
+            "duration": round(recorded.seconds, 2),
+        },
+        device=describe_device(live_device()),
+        weights=names,
+        random_weights=any(is_untrained(johnson.cached_model(path).meta) for path in models.values()),
+        seconds=recorded.seconds,
+        steps_done=recorded.frames,
+        final_losses={"fps": recorded.fps},
     )

@@ -1,5 +1,5 @@
 """Writes for videos: uploads (validated by stylecore before anything is stored), video jobs
-(studio jobs with algorithm "video"), their results, and webcam captures."""
+(studio jobs with algorithm "video"), their results, and webcam captures and recordings."""
 
 from __future__ import annotations
 
@@ -109,11 +109,20 @@ def video_job_create(
 
 def video_result_create(*, job: Job, output: Path, record: RunRecord) -> Result:
     """The worker's store step for video jobs: a Result (first stylized frame) plus the MP4."""
-    poster = output.with_suffix(".png")
-    save_image(first_frame(output), poster, record=record)
     video = Video.objects.filter(pk=job.options.get("video")).first()
-    result = studio.result_create(job=job, output=poster, record=record, title=video.title if video else None)
-    stored = VideoResult(result=result, source=video, frames=record.steps_done, fps=record.params.get("fps", ""))
+    return _video_result_store(
+        job=job, output=output, record=record, title=video.title if video else None, source=video
+    )
+
+
+def _video_result_store(
+    *, job: Job, output: Path, record: RunRecord, title: str | None, source: Video | None
+) -> Result:
+    """The job's Result (its picture: the first frame of the MP4 at `output`) with the MP4 as its VideoResult."""
+    with tempfile.TemporaryDirectory(prefix="poster-") as scratch:
+        poster = save_image(first_frame(output), Path(scratch) / "poster.png", record=record)
+        result = studio.result_create(job=job, output=poster, record=record, title=title)
+    stored = VideoResult(result=result, source=source, frames=record.steps_done, fps=record.params.get("fps", ""))
     stored.has_audio = record.params.get("audio", "none") != "none"
     with files_kept_only_if_saved(stored, "file"):
         with output.open("rb") as data:
@@ -122,23 +131,34 @@ def video_result_create(*, job: Job, output: Path, record: RunRecord) -> Result:
     return result
 
 
+def _webcam_job(owner: User, record: RunRecord) -> Job:
+    """The finished johnson Job a webcam capture or recording is the Result of."""
+    now = timezone.now()
+    return Job.objects.create(
+        owner=owner,
+        algorithm=record.algorithm,
+        options={"model": record.params.get("model_id"), "source": "webcam"},
+        state=Job.State.SUCCEEDED,
+        step=record.steps_done,
+        total=record.steps_done,
+        started_at=now,
+        finished_at=now,
+    )
+
+
 def capture_create(*, owner: User, jpeg: bytes, record: RunRecord, title: str) -> Result:
     """Keep a webcam frame in the owner's gallery: a finished johnson Job with its Result."""
     try:
         image = Image.open(io.BytesIO(jpeg)).convert("RGB")
     except (UnidentifiedImageError, OSError):
         raise ValidationError({"frame": "No stylized frame to capture yet."}) from None
-    now = timezone.now()
     with tempfile.TemporaryDirectory(prefix="capture-") as scratch, transaction.atomic():
         output = save_image(image, Path(scratch) / "capture.png", record=record)
-        job = Job.objects.create(
-            owner=owner,
-            algorithm=record.algorithm,
-            options={"model": record.params.get("model_id"), "source": "webcam"},
-            state=Job.State.SUCCEEDED,
-            step=1,
-            total=1,
-            started_at=now,
-            finished_at=now,
-        )
-        return studio.result_create(job=job, output=output, record=record, title=title)
+        return studio.result_create(job=_webcam_job(owner, record), output=output, record=record, title=title)
+
+
+@transaction.atomic
+def recording_create(*, owner: User, output: Path, record: RunRecord, title: str) -> Result:
+    """Keep a webcam recording (the MP4 at `output`, which stays the caller's to delete) in the owner's
+    gallery: a finished johnson Job with its Result and VideoResult, like a video job's."""
+    return _video_result_store(job=_webcam_job(owner, record), output=output, record=record, title=title, source=None)

@@ -5,7 +5,8 @@
 - stability: optical-flow ``TemporalStabilizer`` and the ``flicker`` measure;
 - loop: ``VideoConfig`` and ``stylize_video``, the job for any ``FrameStylizer``;
 - stylizers: Johnson and Chen frame functions and ``run_files``, the one file-level entry point
-  for the CLI and the gallery's worker.
+  for the CLI and the gallery's worker;
+- recorder: ``FrameRecorder``, frames as they come (webcam JPEGs, their arrival times) into an MP4.
 
 Everything callers use is importable from here (``from stylecore import video``).
 """
@@ -23,6 +24,7 @@ from .probe import (
     VideoInfo,
     inspect_video,
 )
+from .recorder import FrameRecorder, Recorded
 from .stability import FlickerMeter, TemporalStabilizer, flicker
 from .stylizers import Stylizer, chen_stylizer, johnson_stylizer, run_files
 
@@ -35,7 +37,9 @@ __all__ = [
     "MAX_OUTPUT_HEIGHT",
     "MAX_PIXELS",
     "MAX_SIDE",
+    "Recorded",
     "FlickerMeter",
+    "FrameRecorder",
     "FrameStylizer",
     "Stylizer",
     "TemporalStabilizer",

@@ -67,6 +67,22 @@ def h264_encoder() -> str:
     raise VideoError("This installation's PyAV has no H.264 encoder.")
 
 
+def add_h264_stream(
+    out: av.container.OutputContainer,
+    size: tuple[int, int],
+    time_base: Fraction,
+    *,
+    rate: Fraction | None = None,
+    crf: int = 20,
+) -> av.video.stream.VideoStream:
+    """An H.264 yuv420p stream in `out` (`size` even), frames timed in `time_base` units: at a
+    constant `rate`, or at whatever times their pts say (rate None: e.g. webcam recordings)."""
+    stream = out.add_stream(h264_encoder(), rate=rate, options={"crf": str(crf), "preset": "veryfast"})
+    stream.width, stream.height, stream.pix_fmt = size[0], size[1], "yuv420p"
+    stream.codec_context.time_base = time_base
+    return stream
+
+
 class AudioPass:
     """Copies the sound packets into the MP4 unchanged, or transcodes to AAC when MP4 or browsers
     cannot take the codec (e.g. PCM from a MOV, Vorbis from a WebM)."""

@@ -28,7 +28,7 @@ from ..finish import FinishOptions, finish_tensor
 from ..options import check_number
 from ..progress import Progress, ProgressCallback
 from ..record import RunRecord
-from .codecs import AudioPass, decode_packet, h264_encoder, output_size, to_rgb
+from .codecs import AudioPass, add_h264_stream, decode_packet, output_size, to_rgb
 from .probe import VideoError, VideoInfo, inspect_video, open_video, video_stream
 from .stability import FlickerMeter, TemporalStabilizer
 
@@ -138,9 +138,7 @@ def _run(
         # constant frame rate at the source's rate: frame n sits at n / fps exactly (variable-rate
         # phone videos: each frame goes to its nearest slot, so the sound stays in sync)
         tick = 1 / info.fps
-        vout = out.add_stream(h264_encoder(), rate=info.fps, options={"crf": str(config.crf), "preset": "veryfast"})
-        vout.width, vout.height, vout.pix_fmt = size[0], size[1], "yuv420p"
-        vout.codec_context.time_base = tick
+        vout = add_h264_stream(out, size, tick, rate=info.fps, crf=config.crf)
         audio = AudioPass(out, ain) if ain is not None else None
         record.params["audio"] = audio.note if audio else "none"
         # the result carries what made it (the final timings are on the returned record)
