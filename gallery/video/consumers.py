@@ -6,6 +6,8 @@ processed next, so a slow server lowers the frame rate instead of building a bac
 
 Recording ({"type": "record", "action": "start" | "stop"}) encodes each frame sent back at the moment
 it was sent, so the MP4 plays at the rate achieved; it stops by itself at WEBCAM_MAX_RECORD_SECONDS.
+Replies: "recording", then "saving" and "recorded" (the result's URL); its errors say whether a
+recording is still going ("recording": true or false), so the page's buttons follow.
 A socket that closes mid-recording still saves what was recorded: nothing the person saw is lost.
 """
 
@@ -121,12 +123,12 @@ class WebcamConsumer(AsyncWebsocketConsumer):
     async def _record(self, action: str) -> None:
         if action == "start":
             if self.recording is not None:
-                await self._send_json(type="error", message="Already recording.")
+                await self._send_json(type="error", message="Already recording.", recording=True)
                 return
             self.recording = webcam.Recording()
             await self._send_json(type="recording", max_seconds=studio_setting("WEBCAM_MAX_RECORD_SECONDS"))
         elif self.recording is None:
-            await self._send_json(type="error", message="Not recording.")
+            await self._send_json(type="error", message="Not recording.", recording=False)
         else:
             await self._save_recording()
 
@@ -146,7 +148,7 @@ class WebcamConsumer(AsyncWebsocketConsumer):
             recorded = await recording.finish()
         except VideoError as error:
             if notify:
-                await self._send_json(type="error", message=str(error))
+                await self._send_json(type="error", message=str(error), recording=False)
             return
         try:
             result = await database_sync_to_async(self._store_recording)(recording, recorded)

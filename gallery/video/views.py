@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from gallery.core.conf import studio_setting
 from gallery.core.errors import show_errors
 from gallery.core.http import visible_or_login
 from gallery.stylemodels.models import Kind
@@ -99,5 +100,6 @@ def webcam(request: HttpRequest) -> HttpResponse:
         "width": live.frame_width(),
         "gpu": live.has_gpu(),
         "cpu_width": live.CPU_WIDTH,
+        "max_record_seconds": studio_setting("WEBCAM_MAX_RECORD_SECONDS"),
     }
     return render(request, "video/webcam.html", context)

@@ -10,6 +10,9 @@
   const captureButton = document.getElementById("capture");
   const fpsBadge = document.getElementById("fps");
   const statusLine = document.getElementById("status");
+  const recordButton = document.getElementById("record");
+  const stopButton = document.getElementById("record-stop");
+  const recordState = document.getElementById("record-state");
   const canvas = document.createElement("canvas");
   const scheme = location.protocol === "https:" ? "wss" : "ws";
   const socket = new WebSocket(`${scheme}://${location.host}${root.dataset.wsPath}`);
@@ -19,6 +22,33 @@
   const arrivals = [];
 
   const say = (text) => { statusLine.textContent = text; };
+
+  // Recording: idle -> starting -> recording (a clock) -> saving -> idle with "Saved: <link>".
+  // The server encodes the frames it sends back; the page only asks and shows the state.
+  let recordClock = null;
+  function recordingAs(state, text) {
+    recordState.dataset.state = state;
+    recordButton.disabled = state !== "idle" || !styled.src;
+    stopButton.disabled = state !== "recording";
+    clearInterval(recordClock);
+    if (state === "recording") {
+      const started = performance.now();
+      const tick = () => {
+        const seconds = Math.floor((performance.now() - started) / 1000);
+        recordState.textContent = `Recording ${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}…`;
+      };
+      tick();
+      recordClock = setInterval(tick, 500);
+    } else if (text !== undefined) recordState.textContent = text;
+  }
+
+  function showSaved(message) {
+    recordingAs("idle", "Saved: ");
+    const link = document.createElement("a");
+    link.href = message.url;
+    link.textContent = message.title;
+    recordState.append(link, ` (${message.frames} frames, ${message.seconds} s)`);
+  }
 
   function sendFrame() {
     if (waiting || socket.readyState !== WebSocket.OPEN || !camera.videoWidth) return;
@@ -47,6 +77,7 @@
     fpsBadge.textContent = `${seconds ? ((arrivals.length - 1) / seconds).toFixed(1) : "0.0"} fps`;
     fpsBadge.dataset.fps = seconds ? ((arrivals.length - 1) / seconds).toFixed(2) : "0";
     captureButton.disabled = false;
+    if (recordState.dataset.state === "idle") recordButton.disabled = false;
     sendFrame();
   }
 
@@ -59,6 +90,11 @@
       link.href = message.url;
       link.textContent = `Saved “${message.title}” to your results`;
       statusLine.append(link);
+    } else if (message.type === "recording") recordingAs("recording");
+    else if (message.type === "saving") recordingAs("saving", message.message ? `${message.message} Saving…` : "Saving…");
+    else if (message.type === "recorded") showSaved(message);
+    else if (message.type === "error" && "recording" in message) {
+      if (!message.recording) recordingAs("idle", message.message);
     } else if (message.type === "error") { waiting = false; say(message.message); }
   }
 
@@ -70,9 +106,21 @@
     if (typeof event.data === "string") handleMessage(JSON.parse(event.data));
     else showFrame(event.data);
   });
-  socket.addEventListener("close", () => say("Disconnected from the server. Reload the page to try again."));
+  socket.addEventListener("close", () => {
+    say("Disconnected from the server. Reload the page to try again.");
+    if (recordState.dataset.state === "recording") recordingAs("closed", "Disconnected: what was recorded is saved in your results.");
+    else recordingAs("closed");
+  });
   picker.addEventListener("change", () => socket.send(JSON.stringify({ type: "model", id: picker.value })));
   captureButton.addEventListener("click", () => socket.send(JSON.stringify({ type: "capture" })));
+  recordButton.addEventListener("click", () => {
+    recordingAs("starting", "Starting…");
+    socket.send(JSON.stringify({ type: "record", action: "start" }));
+  });
+  stopButton.addEventListener("click", () => {
+    recordingAs("stopping", "Stopping…");
+    socket.send(JSON.stringify({ type: "record", action: "stop" }));
+  });
   // keep asking: covers a dropped frame or an error reply
   setInterval(() => { if (!waiting) sendFrame(); }, 250);
 

@@ -1,8 +1,8 @@
 """A real browser with chromium's fake camera on the webcam page, served by `manage.py serve` (uvicorn, as
-`./dev up` runs it): stylized frames arrive, the fps counter moves, Capture saves.
-An anonymous visit is sent to the login page.
+`./dev up` runs it): stylized frames arrive, the fps counter moves, Capture saves; Record / Stop saves the
+stylized video and links to it, on a wide screen and a phone's. An anonymous visit is sent to the login page.
 
-The screenshot goes to test-artifacts/webcam-page.png.
+The screenshots go to test-artifacts/webcam-page.png, webcam-recording.png and webcam-recorded-phone.png.
 """
 
 from __future__ import annotations
@@ -58,6 +58,42 @@ def test_the_webcam_page_shows_live_stylized_frames(asgi_server, page, owner, st
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / "webcam-page.png", full_page=True)
     assert Result.objects.filter(owner=owner, algorithm="johnson").count() == 1
+
+
+def test_record_and_stop_save_the_stylized_video(asgi_server, page, owner, style_model_factory) -> None:  # noqa: ANN001
+    from gallery.studio.models import Result
+
+    style_model_factory("johnson", name="Tiny mosaic")
+    session = client_for(owner).cookies["sessionid"].value
+    page.context.add_cookies([{"name": "sessionid", "value": session, "url": asgi_server}])
+    page.goto(f"{asgi_server}/webcam/")
+    state = page.locator("#record-state")
+    assert state.inner_text() == "Record saves the stylized video (up to 60 seconds) in your results."
+    stop = page.get_by_role("button", name="Stop recording and save")
+    record = page.get_by_role("button", name="Record the stylized video")
+    assert stop.is_disabled()
+    page.wait_for_function("() => !document.getElementById('record').disabled")  # once frames come back
+
+    record.click()
+    page.wait_for_function("() => document.getElementById('record-state').textContent.startsWith('Recording 0:01…')")
+    assert record.is_disabled() and stop.is_enabled()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / "webcam-recording.png", full_page=True)
+    stop.click()
+    link = state.get_by_role("link", name="Webcam recording × Tiny mosaic")
+    link.wait_for()
+    result = Result.objects.get(owner=owner)
+    assert link.get_attribute("href") == result.get_absolute_url()
+    assert state.inner_text().startswith("Saved: Webcam recording × Tiny mosaic (")
+    assert result.video.frames >= 2 and record.is_enabled() and stop.is_disabled()
+
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone: the controls wrap, nothing sticks out
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=ARTIFACTS / "webcam-recorded-phone.png", full_page=True)
+    link.click()
+    page.locator(".result-video").wait_for()  # the saved recording's page plays it
+    page.wait_for_function("() => document.querySelector('.result-video').readyState >= 2")
+    assert page.evaluate("document.querySelector('.result-video').error") is None
 
 
 def test_without_a_camera_the_page_says_so_instead_of_a_broken_picture(

@@ -127,7 +127,11 @@ def test_the_recording_stops_and_is_saved_at_its_time_limit(owner, style_model_f
     assert started["max_seconds"] == 0.3 and all(isinstance(f, bytes) for f in frames)
     assert saving == {"type": "saving", "message": "The recording stopped at its limit of 0.3 seconds."}
     assert saved["type"] == "recorded" and saved["frames"] == 2
-    assert stop == {"type": "error", "message": "Not recording."}  # Stop after the limit: nothing left to do
+    assert stop == {
+        "type": "error",
+        "message": "Not recording.",
+        "recording": False,
+    }  # Stop after the limit: nothing left to do
     assert Result.objects.get(owner=owner).video.frames == 2
 
 
@@ -149,9 +153,10 @@ def test_wrong_record_requests_get_a_message_and_save_nothing(owner) -> None:  #
         return replies
 
     stop, unknown, _, again, saving, empty = run()
-    assert stop == {"type": "error", "message": "Not recording."}
+    assert stop == {"type": "error", "message": "Not recording.", "recording": False}
     assert unknown == {"type": "error", "message": "Unknown message."}
-    assert again == {"type": "error", "message": "Already recording."}
+    assert again == {"type": "error", "message": "Already recording.", "recording": True}
     assert saving["type"] == "saving"
-    assert empty == {"type": "error", "message": "Nothing was recorded: no stylized frame came back while recording."}
+    nothing = "Nothing was recorded: no stylized frame came back while recording."
+    assert empty == {"type": "error", "message": nothing, "recording": False}
     assert not Result.objects.exists()
