@@ -10,6 +10,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from tests.conftest import image_bytes
+from tests.video.conftest import style_model_factory, video_factory, video_result_factory  # noqa: F401  fixtures
 
 
 def api_for(user) -> APIClient:  # noqa: ANN001
