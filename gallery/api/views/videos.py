@@ -220,7 +220,7 @@ class VideoJobCreateApi(Api):
     def post(self, request: Request, pk: int) -> Response:
         """Stylize one of your videos (a job like any other: follow it at `jobs/{id}/`, cancel it there).
         Once it succeeded, `results/{token}/video/` is the stylized MP4. Option errors come back under
-        `options.<name>`, the style's under `styles`."""
+        `options.<name>`, the style's under `styles.0.id`."""
         video = selectors.video_of(request.user, pk)
         data = self.body(VideoJobInputSerializer)
         job = services.video_job_create(owner=request.user, video=video, style=data["style"], options=data["options"])
