@@ -29,12 +29,17 @@ COMPARE_EXAMPLE = {
     "created_at": "2026-11-30T09:20:00Z",
     "page_url": "https://gallery.example/compare/5/",
     "jobs": [
-        {**JOB_EXAMPLE, "id": 43, "algorithm": "gatys", "content": 11, "styles": [{"id": 12, "weight": 1.0}],
-         "options": {"size": 256, "steps": 100}},
-        {**JOB_EXAMPLE, "id": 44, "algorithm": "johnson", "content": 11, "options": {"model": 3},
-         "queue_position": 2},
+        {
+            **JOB_EXAMPLE,
+            "id": 43,
+            "algorithm": "gatys",
+            "content": 11,
+            "styles": [{"id": 12, "weight": 1.0}],
+            "options": {"size": 256, "steps": 100},
+        },
+        {**JOB_EXAMPLE, "id": 44, "algorithm": "johnson", "content": 11, "options": {"model": 3}, "queue_position": 2},
     ],
-}  # fmt: skip
+}
 
 
 class CompareOutputSerializer(serializers.Serializer):

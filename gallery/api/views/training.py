@@ -73,6 +73,21 @@ RUN_EXAMPLE = {
     "style_model": None,
 }
 
+QUEUED_EXAMPLE = RUN_EXAMPLE | {
+    "state": "queued",
+    "state_label": "Queued",
+    "step": 0,
+    "percent": 0,
+    "losses": {},
+    "eta_seconds": None,
+    "started_at": None,
+    "elapsed_seconds": None,
+    "images_per_s": None,
+    "checkpoint_step": 0,
+    "history": [],
+    "preview_url": None,
+}
+
 
 class TrainingRunOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
@@ -172,25 +187,7 @@ class TrainingRunStartApi(TrainingRunApiBase):
         request=TrainingRunStartInputSerializer,
         responses={201: TrainingRunOutputSerializer, **error_responses(400, 403)},
         examples=[
-            OpenApiExample(
-                "Queued",
-                value={
-                    **RUN_EXAMPLE,
-                    "state": "queued",
-                    "state_label": "Queued",
-                    "step": 0,
-                    "percent": 0,
-                    "losses": {},
-                    "eta_seconds": None,
-                    "started_at": None,
-                    "elapsed_seconds": None,
-                    "images_per_s": None,
-                    "checkpoint_step": 0,
-                    "history": [],
-                    "preview_url": None,
-                },
-                response_only=True,
-            ),  # fmt: skip
+            OpenApiExample("Queued", value=QUEUED_EXAMPLE, response_only=True),
         ],
         tags=TAGS,
     )
@@ -262,7 +259,10 @@ class TrainingRunResumeApi(TrainingRunApiBase):
         operation_id="training_runs_resume",
         request=TrainingRunResumeInputSerializer,
         responses={200: TrainingRunOutputSerializer, **error_responses(400, 403, 404)},
-        examples=[OpenApiExample("Train longer", value={"steps": 4000}, request_only=True)],
+        examples=[
+            OpenApiExample("Train longer", value={"steps": 4000}, request_only=True),
+            OpenApiExample("Queued again", value=QUEUED_EXAMPLE | {"steps": 4000, "total": 4000}, response_only=True),
+        ],
         tags=TAGS,
     )
     def post(self, request: Request, pk: int) -> Response:
