@@ -3,6 +3,9 @@ resume, delete; bad settings are 400 and keep nothing."""
 
 from __future__ import annotations
 
+import io
+import zipfile
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -66,3 +69,17 @@ def test_a_run_is_started_followed_cancelled_resumed_and_deleted(
 def test_bad_settings_are_400_and_keep_nothing(staff_api, photo_folder, fields: dict, field: str) -> None:  # noqa: ANN001
     assert_error(start(staff_api, photo_folder, **fields), 400, "invalid", field)
     assert not TrainingRun.objects.exists()
+
+
+def test_a_zip_of_photos_can_stand_for_the_folder(staff_api) -> None:  # noqa: ANN001
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as zipped:
+        for index in range(4):
+            zipped.writestr(f"p{index}.png", png_bytes(photo(seed=index)))
+    photos = SimpleUploadedFile("photos.zip", archive.getvalue(), content_type="application/zip")
+
+    response = start(staff_api, "", photos_zip=photos)
+
+    assert response.status_code == 201, response.content
+    run = TrainingRun.objects.get(pk=response.json()["id"])
+    assert run.photo_folder == "" and run.photos_zip.name.startswith("models/training-zips/")
