@@ -3,8 +3,7 @@ MP4s, served with Range like the video pages so players can seek."""
 
 from __future__ import annotations
 
-from typing import Any
-
+from django.db.models import QuerySet
 from django.db.models.fields.files import FieldFile
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
@@ -83,7 +82,7 @@ class VideoOutputSerializer(serializers.Serializer):
         return [stored.result.share_token for stored in video.results.all()]
 
 
-def videos_with_results(request: Request) -> Any:
+def videos_with_results(request: Request) -> QuerySet[Video]:
     """The user's videos with their results read in one query, not one per video."""
     return selectors.videos_of(request.user).prefetch_related("results__result")
 
