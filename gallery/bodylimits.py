@@ -74,8 +74,10 @@ UPLOAD_ROUTES: dict[str, Callable[[], Allowance]] = {
     "studio:upload_create": _images_page,
     "api:images": _image,
     "video:video_create": _video,
+    "api:videos": _video,
     "admin:stylemodels_stylemodel_add": _model_file,
     "admin:stylemodels_trainingrun_add": _training_zip,
+    "api:training_runs": _training_zip,
 }
 
 

@@ -92,6 +92,7 @@ class ErrorSerializer(serializers.Serializer):
 ERROR_DESCRIPTIONS = {
     400: "Invalid input: see error.fields.",
     401: "Not authenticated: send `Authorization: Token <key>`.",
+    403: "Not allowed: staff only.",
     404: "Not found, or not yours to see.",
     429: "Too many requests: wait Retry-After seconds.",
 }

@@ -3,7 +3,7 @@
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from .views import albums, auth, images, index, jobs, results, style_models
+from .views import albums, auth, compare, images, index, jobs, results, style_models, training, videos
 from .views.base import NotFoundApi
 
 app_name = "api"
@@ -36,6 +36,22 @@ v1 = [
     path("style-models/", style_models.StyleModelListApi.as_view(), name="style_models"),
     path("style-models/<str:slug>/", style_models.StyleModelDetailApi.as_view(), name="style_model"),
     path("style-models/<str:slug>/preview/", style_models.StyleModelPreviewApi.as_view(), name="style_model_preview"),
+]
+# What the video, compare and training pages do (issue #17's API parity).
+v1 += [
+    path("videos/", videos.VideosApi.as_view(), name="videos"),
+    path("videos/<int:pk>/", videos.VideoApi.as_view(), name="video"),
+    path("videos/<int:pk>/file/", videos.VideoFileApi.as_view(), name="video_file"),
+    path("videos/<int:pk>/poster/", videos.VideoPosterApi.as_view(), name="video_poster"),
+    path("videos/<int:pk>/jobs/", videos.VideoJobCreateApi.as_view(), name="video_jobs"),
+    path("results/<str:token>/video/", videos.ResultVideoApi.as_view(), name="result_video"),
+    path("compare/", compare.CompareApi.as_view(), name="compare_groups"),
+    path("compare/<int:pk>/", compare.CompareDetailApi.as_view(), name="compare_group"),
+    path("training-runs/", training.TrainingRunsApi.as_view(), name="training_runs"),
+    path("training-runs/<int:pk>/", training.TrainingRunApi.as_view(), name="training_run"),
+    path("training-runs/<int:pk>/cancel/", training.TrainingRunCancelApi.as_view(), name="training_run_cancel"),
+    path("training-runs/<int:pk>/resume/", training.TrainingRunResumeApi.as_view(), name="training_run_resume"),
+    path("training-runs/<int:pk>/preview/", training.TrainingRunPreviewApi.as_view(), name="training_run_preview"),
 ]
 v1 += [path("classroom/", include("gallery.api.classroom_urls"))]
 

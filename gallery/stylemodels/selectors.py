@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
 from gallery.core.runs import run_progress
 from gallery.core.users import User
+from gallery.studio import selectors as studio_selectors
 
 from .models import CompareGroup, Kind, ModelStyleCopy, StyleModel, TrainingRun
 
@@ -55,6 +56,21 @@ def training_run_progress(run: TrainingRun) -> dict[str, Any]:
     }
 
 
+def training_runs() -> QuerySet[TrainingRun]:
+    """Every training run, newest first (staff see them all, as in the admin)."""
+    return TrainingRun.objects.select_related("created_by", "style_model")
+
+
+def training_run_of(pk: int) -> TrainingRun:
+    return get_object_or_404(training_runs(), pk=pk)
+
+
+def compare_groups_of(user: User) -> QuerySet[CompareGroup]:
+    """The owner's compare groups, newest first, each with its jobs (in the order they were made) read along."""
+    jobs = studio_selectors.jobs_of(user).order_by("id")
+    return CompareGroup.objects.filter(owner_id=user.pk).prefetch_related(Prefetch("jobs", queryset=jobs))
+
+
 def compare_group_of(user: User, pk: int) -> CompareGroup:
     """The owner's compare group (Http404 for missing and for not-yours alike)."""
-    return get_object_or_404(CompareGroup.objects.filter(owner_id=user.pk), pk=pk)
+    return get_object_or_404(compare_groups_of(user), pk=pk)

@@ -10,6 +10,8 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from tests.conftest import image_bytes
+from tests.stylemodels.conftest import photo_folder  # noqa: F401  a fixture
+from tests.video.conftest import style_model_factory, video_factory, video_result_factory  # noqa: F401  fixtures
 
 
 def api_for(user) -> APIClient:  # noqa: ANN001
@@ -34,6 +36,11 @@ def owner_api(owner) -> APIClient:  # noqa: ANN001
 @pytest.fixture
 def other_api(other_user) -> APIClient:  # noqa: ANN001
     return api_for(other_user)
+
+
+@pytest.fixture
+def staff_api(staff_user) -> APIClient:  # noqa: ANN001
+    return api_for(staff_user)
 
 
 @pytest.fixture

@@ -71,3 +71,30 @@ def test_a_page_needs_no_more_queries_for_more_items(owner, add_items, url: str)
 def test_an_api_list_needs_no_more_queries_for_more_items(owner, add_items, url: str) -> None:  # noqa: ANN001
     few, many = counts(api_for(owner), url, add_items)
     assert many <= few, f"{url}: {few} queries with 3 items, {many} with 30"
+
+
+@pytest.fixture
+def add_videos_compares_and_runs(owner, staff_user) -> Callable[[int], None]:  # noqa: ANN001
+    """n more videos (rows only: the list reads no files), compare groups of two queued jobs, training runs."""
+    from gallery.stylemodels.models import CompareGroup, TrainingRun
+    from gallery.video.models import Video
+
+    def add(n: int) -> None:
+        for i in range(n):
+            Video.objects.create(owner=owner, title=f"Clip {i}", file=f"{owner.pk}/videos/{i}.mp4", container="mov",
+                                 width=64, height=48, frames=8, fps="12", duration=0.7, video_codec="h264",
+                                 size_bytes=1000)  # fmt: skip
+            group = CompareGroup.objects.create(owner=owner)
+            group.jobs.add(*(Job.objects.create(owner=owner, algorithm=name) for name in ("gatys", "johnson")))
+            TrainingRun.objects.create(name=f"Run {i}", created_by=staff_user)
+
+    return add
+
+
+@pytest.mark.parametrize("url", ["/api/v1/videos/", "/api/v1/compare/", "/api/v1/training-runs/"])
+def test_the_video_compare_and_training_lists_need_no_more_queries_for_more_items(
+    owner, staff_user, add_videos_compares_and_runs, url: str
+) -> None:  # noqa: ANN001
+    client = api_for(staff_user if "training" in url else owner)
+    few, many = counts(client, url, add_videos_compares_and_runs)
+    assert many <= few, f"{url}: {few} queries with 3 items, {many} with 30"

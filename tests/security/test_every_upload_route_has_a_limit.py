@@ -88,8 +88,10 @@ def test_each_upload_route_takes_its_files_plus_a_form() -> None:
         "studio:upload_create": (image * settings.STUDIO["MAX_FILES_PER_UPLOAD"], "20 images of at most 30 MB each"),
         "api:images": (image, "one image of at most 30 MB"),
         "video:video_create": (MAX_VIDEO_BYTES, "a video of at most 1024 MB"),
+        "api:videos": (MAX_VIDEO_BYTES, "a video of at most 1024 MB"),
         "admin:stylemodels_stylemodel_add": (200 * MIB + image, "a model file of at most 200 MB"),
         "admin:stylemodels_trainingrun_add": (settings.TRAINING_ZIP_MAX_BYTES + image, "a zip of photos of at most"),
+        "api:training_runs": (settings.TRAINING_ZIP_MAX_BYTES + image, "a zip of photos of at most"),
     }
     for name, (files, words) in expected.items():
         limit, says = body_limit(reverse(name))

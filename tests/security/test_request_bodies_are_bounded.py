@@ -38,8 +38,10 @@ FORMS = {
     "studio:upload_create": ("file", {"kind": "content"}),
     "api:images": ("file", {"kind": "content"}),
     "video:video_create": ("file", {"title": "big"}),
+    "api:videos": ("file", {"title": "big"}),
     "admin:stylemodels_stylemodel_add": ("file", {"name": "big"}),
     "admin:stylemodels_trainingrun_add": ("photos_zip", {"name": "big", "kind": "johnson"}),
+    "api:training_runs": ("photos_zip", {"name": "big", "kind": "johnson"}),
     "accounts:login": ("file", {"username": "olivia", "password": "wrong"}),
 }
 

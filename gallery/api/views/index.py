@@ -16,6 +16,9 @@ COLLECTIONS = {
     "results": "results",
     "albums": "albums",
     "style_models": "style_models",
+    "videos": "videos",
+    "compare": "compare_groups",
+    "training_runs": "training_runs",
     "courses": "classroom_courses",
 }
 

@@ -19,6 +19,34 @@ from .base import Api, FileApi, ListApi, file_responses, id_field, throttle_scop
 from .results import ResultOutputSerializer
 
 TAGS = ["jobs"]
+# What a job looks like in examples (a video job, just queued).
+JOB_EXAMPLE = {
+    "id": 42,
+    "algorithm": "video",
+    "options": {"video": 7, "model": 3, "height": 240, "start": 0.0, "end": 4.0, "stable": True, "strength": 1.0},
+    "content": None,
+    "styles": [],
+    "created_at": "2026-11-30T09:13:00Z",
+    "state": "queued",
+    "state_label": "Queued",
+    "finished": False,
+    "cancel_requested": False,
+    "step": 0,
+    "total": 0,
+    "percent": 0,
+    "stage": "",
+    "losses": {},
+    "eta_seconds": None,
+    "queue_position": 1,
+    "message": "",
+    "preview_url": None,
+    "result": None,
+    "result_url": None,
+    "can_save_partial": False,
+    "started_at": None,
+    "finished_at": None,
+    "elapsed_seconds": None,
+}
 
 
 class JobStyleSerializer(serializers.Serializer):
