@@ -265,6 +265,11 @@ def training_run_check(run: TrainingRun) -> None:
     errors: dict[str, str] = {}
     if run.kind == Kind.JOHNSON and not run.style_image:
         errors["style_image"] = "A Johnson network is trained for one style image: choose one."
+    elif run.style_image and not run.style_image._committed:  # a new upload, not yet stored: judge it first
+        try:
+            _check_style_image(run.style_image.file)
+        except ValidationError as error:
+            errors.update({field: messages[0] for field, messages in error.message_dict.items()})
     if bool(run.photo_folder) == bool(run.photos_zip):
         errors["photo_folder"] = "Give a photo folder on the worker or upload a zip of photos (one of the two)."
     elif run.photo_folder and not Path(run.photo_folder).is_dir():

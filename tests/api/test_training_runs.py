@@ -59,12 +59,13 @@ def test_a_run_is_started_followed_cancelled_resumed_and_deleted(
     ("fields", "field"),
     [
         ({"style_image": ""}, "style_image"),
+        ({"style_image": SimpleUploadedFile("waves.png", b"not a picture", content_type="image/png")}, "style_image"),
         ({"photo_folder": "/no/such/folder"}, "photo_folder"),
         ({"size": 3}, "size"),
         ({"steps": 0}, "steps"),
         ({"kind": "picasso"}, "kind"),
     ],
-    ids=["johnson-without-style", "no-photos", "size-out-of-range", "no-steps", "unknown-kind"],
+    ids=["johnson-without-style", "style-not-an-image", "no-photos", "size-out-of-range", "no-steps", "unknown-kind"],
 )
 def test_bad_settings_are_400_and_keep_nothing(staff_api, photo_folder, fields: dict, field: str) -> None:  # noqa: ANN001
     assert_error(start(staff_api, photo_folder, **fields), 400, "invalid", field)
