@@ -260,6 +260,8 @@ STUDIO = {
     # Gatys job (4096 px, 5000 steps) or about 1500 of the default 512 px, 300 steps.
     "MAX_ACTIVE_JOBS": env_int("STUDIO_MAX_ACTIVE_JOBS", 10),
     "MAX_QUEUED_WORK": env_int("STUDIO_MAX_QUEUED_WORK", 120_000),
+    # The most pictures (photos × styles) one batch may ask for; its jobs count against the limits above too.
+    "MAX_BATCH_JOBS": env_int("STUDIO_MAX_BATCH_JOBS", 10),
 }
 # Django answers a request with more files than this with a bare 400; keep it above the upload page's
 # own limit, which the page refuses with a message.
