@@ -216,7 +216,14 @@ def batch_cell(job: Job, positions: QueuePositions | None = None) -> dict[str, A
         **batch_cell_names(job),
         "job_url": job.get_absolute_url(),
         "thumbnail_url": reverse("studio:result_file", args=[result.share_token, "thumb"]) if result else None,
+        # the grid's headers show the inputs: the photo's and the (first) style's own thumbnails
+        "photo_thumbnail_url": _upload_thumb(job.content_id),
+        "style_thumbnail_url": _upload_thumb(next((s.upload_id for s in job.job_styles.all()), None)),
     }
+
+
+def _upload_thumb(upload_id: int | None) -> str | None:
+    return reverse("studio:upload_file", args=[upload_id, "thumb"]) if upload_id else None
 
 
 def batch_progress(batch: Batch) -> dict[str, Any]:

@@ -302,7 +302,8 @@ def batch_progress(request: HttpRequest, pk: int) -> JsonResponse:
 def batch_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     batch = selectors.batch_of(request.user, pk)
     cancelled = services.batch_cancel(batch=batch, by=request.user)
-    messages.info(request, f"Cancelled {cancelled} {'picture' if cancelled == 1 else 'pictures'} not yet made.")
+    pictures = "1 picture" if cancelled == 1 else f"{cancelled} pictures"
+    messages.info(request, f"Cancelled {pictures} not yet made; the pictures already made are kept.")
     return redirect(batch)
 
 

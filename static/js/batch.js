@@ -13,6 +13,9 @@
     state.textContent = cell.queue_position ? `${cell.state_label} (position ${cell.queue_position})` : cell.state_label;
     state.className = `state state-${cell.state}`;
     el.querySelector("[data-field=bar]").style.width = `${cell.percent}%`;
+    const percent = el.querySelector("[data-field=percent]");
+    percent.textContent = `${cell.percent}%`;
+    percent.hidden = cell.state !== "running";
     el.querySelector(".progress").setAttribute("aria-valuenow", cell.percent);
     const picture = cell.thumbnail_url || cell.preview_url;
     const img = el.querySelector("[data-field=picture]");

@@ -82,7 +82,7 @@ def test_one_poll_returns_every_cell(batch: Batch, owner_client: Client):
 
 def test_cancel_stops_the_rest_and_keeps_what_was_made(batch: Batch, owner_client: Client):
     response = owner_client.post(reverse("studio:batch_cancel", args=[batch.pk]), follow=True)
-    assert "Cancelled 3 pictures not yet made." in response.content.decode()
+    assert "Cancelled 3 pictures not yet made; the pictures already made are kept." in response.content.decode()
     assert sorted(batch.jobs.values_list("state", flat=True)) == ["cancelled"] * 3 + ["succeeded"]
 
 
