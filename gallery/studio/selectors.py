@@ -189,16 +189,22 @@ def batches_of(user: User) -> QuerySet[Batch]:
     return Batch.objects.filter(owner_id=user.pk) if user.is_authenticated else Batch.objects.none()
 
 
+def batches_with_jobs(user: User) -> QuerySet[Batch]:
+    """Batches with their jobs and the jobs' inputs, in a fixed number of queries however many are listed."""
+    return batches_of(user).prefetch_related(Prefetch("jobs", queryset=_jobs_with_inputs(Job.objects.order_by("id"))))
+
+
 def batch_of(user: User, pk: int) -> Batch:
-    batch = batches_of(user).filter(pk=pk).first()
+    batch = batches_with_jobs(user).filter(pk=pk).first()
     if batch is None:
         raise Http404("No such batch.")
     return batch
 
 
 def batch_jobs(batch: Batch) -> list[Job]:
-    """Its jobs in the order they were made: row by row (one photo each), `batch.columns` per row."""
-    return list(_jobs_with_inputs(batch.jobs.all()).order_by("id"))
+    """Its jobs in the order they were made: row by row (one photo each), `batch.columns` per row (prefetched
+    by batches_with_jobs)."""
+    return sorted(batch.jobs.all(), key=lambda job: job.pk)
 
 
 def batch_cell_names(job: Job) -> dict[str, str]:
@@ -226,9 +232,9 @@ def _upload_thumb(upload_id: int | None) -> str | None:
     return reverse("studio:upload_file", args=[upload_id, "thumb"]) if upload_id else None
 
 
-def batch_progress(batch: Batch) -> dict[str, Any]:
+def batch_progress(batch: Batch, positions: QueuePositions | None = None) -> dict[str, Any]:
     """The batch page's live data, every cell in one answer (at most MAX_BATCH_JOBS), the queue read once."""
-    positions = queue_positions()
+    positions = queue_positions() if positions is None else positions
     cells = [batch_cell(job, positions) for job in batch_jobs(batch)]
     return {
         "id": batch.pk,

@@ -10,6 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from gallery.core.http import archive_response
+from gallery.core.runs import QueuePositions
 from gallery.studio import selectors, services
 from gallery.studio.archive import batch_zip
 from gallery.studio.models import Batch
@@ -42,9 +43,9 @@ class BatchOutputSerializer(serializers.Serializer):
     download_url = serializers.URLField(help_text="A zip of the results so far, each with its run record (.json).")
 
 
-def batch_data(batch: Batch, request: Request) -> dict[str, Any]:
+def batch_data(batch: Batch, request: Request, positions: QueuePositions | None = None) -> dict[str, Any]:
     """The batch with every cell (selectors.batch_progress's data as the API's jobs), the queue read once."""
-    positions = selectors.queue_positions()
+    positions = selectors.queue_positions() if positions is None else positions
     jobs = selectors.batch_jobs(batch)
     cells = [{**job_data(job, request, positions), **selectors.batch_cell_names(job)} for job in jobs]
     return {
@@ -72,8 +73,11 @@ class BatchListApi(ListApi, BatchApiBase):
     @extend_schema(operation_id="batches_list", responses={200: BatchOutputSerializer(many=True)}, tags=TAGS)
     def get(self, request: Request) -> Response:
         """Your batches, newest first, each with its cells."""
+        positions = selectors.queue_positions()  # the queue read once for the whole page
         return self.paginated(
-            selectors.batches_of(request.user), BatchOutputSerializer, prepare=lambda b: batch_data(b, request)
+            selectors.batches_with_jobs(request.user),
+            BatchOutputSerializer,
+            prepare=lambda batch: batch_data(batch, request, positions),
         )
 
 
@@ -121,7 +125,7 @@ class BatchCreateApi(BatchApiBase):
         turns with other people's in the queue."""
         data = self.body(BatchCreateInputSerializer)
         batch = services.batch_create(owner=request.user, **data)
-        return Response(self.batch_out(batch), status=status.HTTP_201_CREATED)
+        return Response(self.batch_out(selectors.batch_of(request.user, batch.pk)), status=status.HTTP_201_CREATED)
 
 
 class BatchesApi(BatchListApi, BatchCreateApi):
@@ -148,9 +152,8 @@ class BatchCancelApi(BatchApiBase):
     )
     def post(self, request: Request, pk: int) -> Response:
         """Cancel every job of the batch not yet finished (running ones stop within about a second)."""
-        batch = selectors.batch_of(request.user, pk)
-        services.batch_cancel(batch=batch, by=request.user)
-        return Response(self.batch_out(batch))
+        services.batch_cancel(batch=selectors.batch_of(request.user, pk), by=request.user)
+        return Response(self.batch_out(selectors.batch_of(request.user, pk)))  # its jobs as they are now
 
 
 class BatchDownloadApi(FileApi):
