@@ -378,7 +378,7 @@ def batch_create(
                     known.extend(m for m in messages if m not in known)
     if errors:
         raise ValidationError(errors)
-    label = f"{_plural(len(chosen_photos), 'photo')}" + (
+    label = _plural(len(chosen_photos), "photo") + (
         f" × {_plural(len(chosen_styles), 'style')}" if chosen_styles else ""
     )
     with transaction.atomic():
