@@ -3,6 +3,11 @@
     GALLERY_PASSWORD=... python examples/client.py --url http://localhost:8000 --username alice photo.jpg style.jpg \
         --option size=256 --option steps=100
 
+With --batch, CONTENT and STYLE may be folders (or files): every photo goes with every style, one
+picture each, and the results come back as one zip (each picture with its run record):
+
+    python examples/client.py --batch photos/ styles/ --output results.zip --username alice
+
 Needs only `requests`. Options are the job page's (JSON values); the API docs are at <url>/api/docs/.
 """
 
@@ -39,6 +44,16 @@ def upload(api: requests.Session, base: str, path: Path, kind: str) -> dict:
     return image
 
 
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".bmp", ".tif", ".tiff"}
+
+
+def images_in(path: Path) -> list[Path]:
+    """A file as itself; a folder as its images, by name."""
+    if path.is_dir():
+        return sorted(p for p in path.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
+    return [path]
+
+
 def option(text: str) -> tuple[str, Any]:
     name, _, value = text.partition("=")
     try:
@@ -49,15 +64,16 @@ def option(text: str) -> tuple[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("content", type=Path, help="the photo")
-    parser.add_argument("style", type=Path, help="the style image")
+    parser.add_argument("content", type=Path, help="the photo (with --batch: a photo or a folder of them)")
+    parser.add_argument("style", type=Path, help="the style image (with --batch: a style or a folder of them)")
+    parser.add_argument("--batch", action="store_true", help="every pair of photo and style, saved as one zip")
     parser.add_argument("--url", default=os.environ.get("GALLERY_URL", "http://localhost:8000"))
     parser.add_argument(
         "--username", default=os.environ.get("GALLERY_USERNAME"), required="GALLERY_USERNAME" not in os.environ
     )
     parser.add_argument("--algorithm", default="gatys")
     parser.add_argument("--option", type=option, action="append", default=[], metavar="NAME=VALUE")
-    parser.add_argument("--output", type=Path, default=Path("result.png"))
+    parser.add_argument("--output", type=Path, help="default result.png (with --batch: results.zip)")
     parser.add_argument("--poll", type=float, default=1.0, help="seconds between progress checks")
     args = parser.parse_args(argv)
     password = os.environ.get("GALLERY_PASSWORD") or getpass.getpass(f"Password for {args.username}: ")
@@ -67,6 +83,8 @@ def main(argv: list[str] | None = None) -> int:
     token = checked(api.post(f"{base}/auth/token/", json={"username": args.username, "password": password}))["token"]
     api.headers["Authorization"] = f"Token {token}"
 
+    if args.batch:
+        return run_batch(api, base, args)
     content = upload(api, base, args.content, "content")
     style = upload(api, base, args.style, "style")
     request = {
@@ -78,34 +96,68 @@ def main(argv: list[str] | None = None) -> int:
     job = checked(api.post(f"{base}/jobs/", json=request))
     print(f"job {job['id']} queued (position {job['queue_position']})")
 
-    while not job["finished"]:
-        time.sleep(args.poll)
-        try:
-            response = api.get(f"{base}/jobs/{job['id']}/")
-        except requests.ConnectionError as error:  # the server restarting: the job carries on
-            print(f"(no answer: {error.__class__.__name__}; retrying)", file=sys.stderr)
-            continue
-        if response.status_code == 429:  # polling too fast for the server's rate limit
-            time.sleep(float(response.headers.get("Retry-After", 5)))
-            continue
-        job = checked(response)
+    def report(job: dict) -> None:
         losses = " ".join(f"{name}={value:.3g}" for name, value in job["losses"].items())
         print(f"{job['state']:<9} {job['percent']:3d}%  step {job['step']}/{job['total']}  {losses}")
+
+    job = poll(api, f"{base}/jobs/{job['id']}/", job, args.poll, report)
     if job["state"] != "succeeded":
         print(f"job {job['state']}: {job['message']}", file=sys.stderr)
         return 1
 
     result = checked(api.get(job["result_url"]))
-    with api.get(result["download_url"], stream=True) as response:
+    output = args.output or Path("result.png")
+    download(api, result["download_url"], output)
+    print(f"saved {output} ({result['width']}x{result['height']}, {result['seconds']:.1f} s on {result['device']})")
+    return 0
+
+
+def run_batch(api: requests.Session, base: str, args: argparse.Namespace) -> int:
+    """Upload every photo and style, queue every pair as one batch, follow it, download its zip."""
+    photos = [upload(api, base, path, "content")["id"] for path in images_in(args.content)]
+    styles = [upload(api, base, path, "style")["id"] for path in images_in(args.style)]
+    request = {"algorithm": args.algorithm, "photos": photos, "styles": styles, "options": dict(args.option)}
+    batch = checked(api.post(f"{base}/batches/", json=request))
+    print(f"batch {batch['name']!r}: {batch['total']} pictures queued; watch it at {batch['page_url']}")
+
+    def report(batch: dict) -> None:
+        running = [cell["title"] for cell in batch["cells"] if cell["state"] == "running"]
+        print(f"{batch['done']}/{batch['total']} made" + (f"  (now: {', '.join(running)})" if running else ""))
+
+    batch = poll(api, f"{base}/batches/{batch['id']}/", batch, args.poll, report)
+    for cell in batch["cells"]:
+        if cell["state"] != "succeeded":
+            print(f"{cell['title']}: {cell['state']} {cell['message']}".rstrip(), file=sys.stderr)
+    output = args.output or Path("results.zip")
+    download(api, batch["download_url"], output)
+    print(f"saved {output} ({batch['done']} of {batch['total']} pictures, each with its run record)")
+    return 0 if batch["done"] == batch["total"] else 1
+
+
+def poll(api: requests.Session, url: str, item: dict, every: float, report: Any) -> dict:
+    """Read `url` every `every` seconds until the job or batch is finished, reporting each answer."""
+    while not item["finished"]:
+        time.sleep(every)
+        try:
+            response = api.get(url)
+        except requests.ConnectionError as error:  # the server restarting: the work carries on
+            print(f"(no answer: {error.__class__.__name__}; retrying)", file=sys.stderr)
+            continue
+        if response.status_code == 429:  # polling too fast for the server's rate limit
+            time.sleep(float(response.headers.get("Retry-After", 5)))
+            continue
+        item = checked(response)
+        report(item)
+    return item
+
+
+def download(api: requests.Session, url: str, output: Path) -> None:
+    with api.get(url, stream=True) as response:
         if not response.ok:
             checked(response)
-        with args.output.open("wb") as out:
+        with output.open("wb") as out:
             for chunk in response.iter_content(64 * 1024):
                 out.write(chunk)
-    print(
-        f"saved {args.output} ({result['width']}x{result['height']}, {result['seconds']:.1f} s on {result['device']})"
-    )
-    return 0
 
 
 if __name__ == "__main__":

@@ -262,6 +262,8 @@ STUDIO = {
     "MAX_QUEUED_WORK": env_int("STUDIO_MAX_QUEUED_WORK", 120_000),
     # A webcam recording stops (and is saved) when it reaches this many seconds.
     "WEBCAM_MAX_RECORD_SECONDS": env_float("STUDIO_WEBCAM_MAX_RECORD_SECONDS", 60.0),
+    # The most pictures (photos × styles) one batch may ask for; its jobs count against the limits above too.
+    "MAX_BATCH_JOBS": env_int("STUDIO_MAX_BATCH_JOBS", 10),
 }
 # Django answers a request with more files than this with a bare 400; keep it above the upload page's
 # own limit, which the page refuses with a message.

@@ -3,7 +3,7 @@
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from .views import albums, auth, compare, images, index, jobs, results, style_models, training, videos
+from .views import albums, auth, batches, compare, images, index, jobs, results, style_models, training, videos
 from .views.base import NotFoundApi
 
 app_name = "api"
@@ -20,6 +20,10 @@ v1 = [
     path("jobs/<int:pk>/cancel/", jobs.JobCancelApi.as_view(), name="job_cancel"),
     path("jobs/<int:pk>/save-partial/", jobs.JobSavePartialApi.as_view(), name="job_save_partial"),
     path("jobs/<int:pk>/preview/", jobs.JobPreviewApi.as_view(), name="job_preview"),
+    path("batches/", batches.BatchesApi.as_view(), name="batches"),
+    path("batches/<int:pk>/", batches.BatchDetailApi.as_view(), name="batch"),
+    path("batches/<int:pk>/cancel/", batches.BatchCancelApi.as_view(), name="batch_cancel"),
+    path("batches/<int:pk>/download/", batches.BatchDownloadApi.as_view(), name="batch_download"),
     path("results/", results.ResultListApi.as_view(), name="results"),
     path("results/<str:token>/", results.ResultApi.as_view(), name="result"),
     path("results/<str:token>/strength/", results.ResultStrengthApi.as_view(), name="result_strength"),

@@ -62,3 +62,10 @@ def file_response(field: FieldFile, *, download_name: str | None = None) -> File
     )
     response["Cache-Control"] = "private, max-age=3600"
     return response
+
+
+def archive_response(handle: Any, filename: str) -> FileResponse:
+    """Stream a zip made for this request (an open temporary file, closed and so deleted once sent)."""
+    response = FileResponse(handle, as_attachment=True, filename=filename, content_type="application/zip")
+    response["Cache-Control"] = "private, no-store"
+    return response

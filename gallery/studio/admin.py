@@ -3,7 +3,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from . import services
-from .models import Album, Job, JobStyle, Result, Upload
+from .models import Album, Batch, Job, JobStyle, Result, Upload
 
 
 @admin.register(Upload)
@@ -12,6 +12,15 @@ class UploadAdmin(admin.ModelAdmin):
     list_filter = ["kind", "format", "mode", "created_at"]
     search_fields = ["title", "owner__username", "owner__email"]
     readonly_fields = ["format", "width", "height", "mode", "frames", "size_bytes", "created_at"]
+    list_select_related = ["owner"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(Batch)
+class BatchAdmin(admin.ModelAdmin):
+    list_display = ["name", "owner", "algorithm", "created_at"]
+    list_filter = ["algorithm", "created_at"]
+    search_fields = ["name", "owner__username"]
     list_select_related = ["owner"]
     date_hierarchy = "created_at"
 
@@ -27,7 +36,7 @@ class JobAdmin(admin.ModelAdmin):
     list_display = ["id", "owner", "algorithm", "state", "step", "total", "created_at", "started_at", "finished_at"]
     list_filter = ["state", "algorithm", "cancel_requested", "created_at"]
     search_fields = ["id", "owner__username", "message", "task_id"]
-    raw_id_fields = ["content"]
+    raw_id_fields = ["content", "batch"]
     readonly_fields = ["created_at", "started_at", "finished_at", "heartbeat_at", "task_id"]
     list_select_related = ["owner"]
     inlines = [JobStyleInline]

@@ -118,6 +118,12 @@ class JobForm(forms.Form):
     algorithm = forms.ChoiceField(choices=algorithms.algorithm_choices, widget=AlgorithmSelect)
     content = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, label="Photo")
     style = StylePicksField(required=False, label="Style")
+    # Several styles otherwise blend into one picture (Gatys): pairing is asked for, never guessed.
+    every_pair = forms.BooleanField(
+        required=False,
+        label="Make every pair",
+        help_text="Pick several photos and styles: each photo with each style on its own, one picture each.",
+    )
 
     def __init__(self, *args: Any, owner: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -160,6 +166,20 @@ class JobForm(forms.Form):
 
     def chosen_photo(self) -> str:
         return str(self["content"].value() or "")
+
+    def pairing(self) -> bool:
+        return bool(self["every_pair"].value())
+
+    def picked_photos(self) -> set[str]:
+        """The photos shown as picked: with "every pair", every posted one."""
+        if self.is_bound and self.pairing():
+            return set(self.data.getlist(self["content"].html_name))
+        return {self.chosen_photo()}
+
+    def chosen_photos(self) -> list[int]:
+        """Every posted photo id, in page order, for "every pair" (services.batch_create judges them)."""
+        values = dict.fromkeys(self.data.getlist(self["content"].html_name))
+        return [int(value) for value in values if value.isdigit() and int(value) <= MAX_ID]
 
     def picked(self) -> set[str]:
         """The style values shown as picked (what was posted, or the starting values)."""

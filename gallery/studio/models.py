@@ -87,6 +87,27 @@ class Upload(models.Model):
         return reverse("studio:upload_detail", args=[self.pk])
 
 
+class Batch(models.Model):
+    """One request for every pair of several photos and several styles: one Job per pair
+    (services.batch_create), each queued on its own so other people's jobs interleave."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="batches")
+    name = models.CharField(max_length=200)  # "4 photos × 3 styles (Gatys)", or the owner's own
+    algorithm = models.CharField(max_length=40)
+    # Its jobs, in id order, are its grid row by row: one row per photo, `columns` styles each.
+    columns = models.PositiveSmallIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("studio:batch_detail", args=[self.pk])
+
+
 class Job(QueuedRun):
     """One queued request to run an algorithm (its lifecycle and progress fields: QueuedRun)."""
 
@@ -105,6 +126,7 @@ class Job(QueuedRun):
     # What it costs, estimated when it was asked for (pixels x steps, its algorithm's `work`): the
     # per-person limit on queued work adds these up.
     work = models.PositiveBigIntegerField(default=0)
+    batch = models.ForeignKey(Batch, on_delete=models.SET_NULL, null=True, blank=True, related_name="jobs")
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -25,7 +25,7 @@ from stylecore.errors import OptionError
 from stylecore.features import weights_status
 
 from . import algorithms
-from .models import Album, Job, JobStyle, Result, Upload, Visibility
+from .models import Album, Batch, Job, JobStyle, Result, Upload, Visibility
 from .permissions import can_view
 
 T = TypeVar("T", Result, Album)
@@ -183,6 +183,74 @@ def job_progress(job: Job, positions: QueuePositions | None = None) -> dict[str,
         "kept_partial": job.kept_partial,
         "can_save_partial": job.kept_partial and result is None,
     }
+
+
+def batches_of(user: User) -> QuerySet[Batch]:
+    return Batch.objects.filter(owner_id=user.pk) if user.is_authenticated else Batch.objects.none()
+
+
+def batches_with_jobs(user: User) -> QuerySet[Batch]:
+    """Batches with their jobs and the jobs' inputs, in a fixed number of queries however many are listed."""
+    return batches_of(user).prefetch_related(Prefetch("jobs", queryset=_jobs_with_inputs(Job.objects.order_by("id"))))
+
+
+def batch_of(user: User, pk: int) -> Batch:
+    batch = batches_with_jobs(user).filter(pk=pk).first()
+    if batch is None:
+        raise Http404("No such batch.")
+    return batch
+
+
+def batch_jobs(batch: Batch) -> list[Job]:
+    """Its jobs in the order they were made: row by row (one photo each), `batch.columns` per row (prefetched
+    by batches_with_jobs)."""
+    return sorted(batch.jobs.all(), key=lambda job: job.pk)
+
+
+def batch_cell_names(job: Job) -> dict[str, str]:
+    """What a batch's cell is called: its photo, its style and both ("harbour × Candy")."""
+    style = " + ".join(s.upload.title for s in job.job_styles.all() if s.upload is not None)
+    photo = job.content.title if job.content else "deleted photo"
+    return {"photo": photo, "style": style, "title": f"{photo} × {style}" if style else photo}
+
+
+def batch_cell(job: Job, positions: QueuePositions | None = None) -> dict[str, Any]:
+    """One picture of a batch: the job's live data (job_progress) with the names people read."""
+    result = getattr(job, "result", None) if job.state == Job.State.SUCCEEDED else None
+    return {
+        **job_progress(job, positions),
+        **batch_cell_names(job),
+        "job_url": job.get_absolute_url(),
+        "thumbnail_url": reverse("studio:result_file", args=[result.share_token, "thumb"]) if result else None,
+        # the grid's headers show the inputs: the photo's and the (first) style's own thumbnails
+        "photo_thumbnail_url": _upload_thumb(job.content_id),
+        "style_thumbnail_url": _upload_thumb(next((s.upload_id for s in job.job_styles.all()), None)),
+    }
+
+
+def _upload_thumb(upload_id: int | None) -> str | None:
+    return reverse("studio:upload_file", args=[upload_id, "thumb"]) if upload_id else None
+
+
+def batch_progress(batch: Batch, positions: QueuePositions | None = None) -> dict[str, Any]:
+    """The batch page's live data, every cell in one answer (at most MAX_BATCH_JOBS), the queue read once."""
+    positions = queue_positions() if positions is None else positions
+    cells = [batch_cell(job, positions) for job in batch_jobs(batch)]
+    return {
+        "id": batch.pk,
+        "name": batch.name,
+        "columns": batch.columns,
+        "finished": all(cell["finished"] for cell in cells),
+        "done": sum(cell["state"] == Job.State.SUCCEEDED for cell in cells),
+        "total": len(cells),
+        "cells": cells,
+    }
+
+
+def batch_rows(progress: dict[str, Any]) -> list[list[dict[str, Any]]]:
+    """batch_progress's cells as the grid's rows: one per photo."""
+    cells, columns = progress["cells"], progress["columns"]
+    return [cells[start : start + columns] for start in range(0, len(cells), columns)]
 
 
 def results_of(user: User) -> QuerySet[Result]:

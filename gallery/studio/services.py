@@ -23,7 +23,7 @@ from django.db.models import Sum
 
 from gallery.core import runs
 from gallery.core.conf import studio_setting
-from gallery.core.errors import prefixed
+from gallery.core.errors import messages_by_key, prefixed
 from gallery.core.files import delete_with_files, files_kept_only_if_saved, local_copy, title_from_filename
 from gallery.core.images import FORMAT_EXTENSIONS, flatten, jpeg_file
 from gallery.core.users import User, require_owner
@@ -33,7 +33,7 @@ from stylecore.images import LoadedImage, load_image
 from stylecore.record import RunRecord
 
 from . import algorithms
-from .models import Album, Job, JobStyle, Result, Upload, Visibility
+from .models import Album, Batch, Job, JobStyle, Result, Upload, Visibility
 
 logger = logging.getLogger(__name__)
 
@@ -176,32 +176,47 @@ def _megapixel_steps(work: int) -> str:
     return f"{value:,.0f}" if value >= 10 else f"{value:.1f}"
 
 
-def _judge_queue(owner: User, work: int) -> None:
+def _judge_queue(owner: User, work: int, jobs: int = 1) -> None:
     """One person cannot fill the queue for everyone: at most MAX_ACTIVE_JOBS jobs queued or running,
-    and at most MAX_QUEUED_WORK (megapixel-steps, algorithms' `work`) queued. Staff have no limit."""
+    and at most MAX_QUEUED_WORK (megapixel-steps, algorithms' `work`) queued, counting the `jobs` asked
+    for now (a batch: all of its jobs, so it is judged whole). Staff have no limit."""
     if owner.is_staff:
         return
+    what = "job" if jobs == 1 else "batch"
     active = Job.objects.filter(owner_id=owner.pk, state__in=runs.ACTIVE_STATES)
     most = studio_setting("MAX_ACTIVE_JOBS")
-    if active.count() >= most:
-        raise ValidationError(
-            {
-                NON_FIELD_ERRORS: f"You have {most} {'job' if most == 1 else 'jobs'} queued or running, the most "
-                "one person may have: wait for one to finish, or cancel one."
-            }
+    count = active.count()
+    if count + jobs > most:
+        message = (
+            f"You have {most} {'job' if most == 1 else 'jobs'} queued or running, the most "
+            "one person may have: wait for one to finish, or cancel one."
+            if jobs == 1
+            else f"This batch makes {jobs} pictures; with the {count} jobs you have queued or running that is "
+            f"more than the {most} one person may have: choose fewer photos or styles, or wait for some to finish."
         )
+        raise ValidationError({NON_FIELD_ERRORS: message})
     queued = active.filter(state=Job.State.QUEUED).aggregate(total=Sum("work"))["total"] or 0
     limit = studio_setting("MAX_QUEUED_WORK")
     if queued + work > limit * 1_000_000:
         message = (
-            f"This job alone is {_megapixel_steps(work)} megapixel-steps of work (pixels × steps), more than "
+            f"This {what} alone is {_megapixel_steps(work)} megapixel-steps of work (pixels × steps), more than "
             f"the {limit:,} one person may queue: make it smaller (fewer pixels or steps)."
             if not queued
-            else f"With this job your queued work would add up to {_megapixel_steps(queued + work)} "
+            else f"With this {what} your queued work would add up to {_megapixel_steps(queued + work)} "
             f"megapixel-steps (pixels × steps), more than the {limit:,} one person may queue: wait for your "
-            "queued jobs to start, or make this one smaller."
+            f"queued jobs to start, or make this {what} smaller."
         )
         raise ValidationError({NON_FIELD_ERRORS: message})
+
+
+class JobRequest(NamedTuple):
+    """A judged job request, ready to write (_write_job)."""
+
+    entry: algorithms.Algorithm
+    photo: Upload | None
+    styles: list[tuple[Upload, float]]
+    options: dict[str, Any]
+    work: int
 
 
 def job_create(
@@ -222,6 +237,24 @@ def job_create(
     with ``listed_only=False``, and judges that input through the registry's `check_input`. A
     valid request is then judged against the owner's queue limits (`_judge_queue`, "__all__").
     """
+    judged = _judge_job(
+        owner=owner, algorithm=algorithm, content=content, styles=styles, options=options, listed_only=listed_only
+    )
+    with transaction.atomic():  # on SQLite this holds the write lock: two requests cannot both pass the limits
+        _judge_queue(owner, judged.work)
+        return _write_job(owner, judged)
+
+
+def _judge_job(
+    *,
+    owner: User,
+    algorithm: str,
+    content: UploadRef | None,
+    styles: Sequence[tuple[UploadRef, float]],
+    options: Mapping[str, Any] | None,
+    listed_only: bool = True,
+) -> JobRequest:
+    """Everything job_create judges but the queue limits; one ValidationError with every problem."""
     entry = algorithms.get_algorithm(algorithm)
     if listed_only and not entry.offered:
         raise ValidationError({"algorithm": f"Unknown algorithm {algorithm!r}."})
@@ -242,16 +275,25 @@ def job_create(
             errors.setdefault(field, []).extend(messages)
     if errors:
         raise ValidationError(errors)
+    return JobRequest(entry, photo, chosen, cleaned, entry.work(cleaned, photo))
 
-    work = entry.work(cleaned, photo)
-    with transaction.atomic():  # on SQLite this holds the write lock: two requests cannot both pass the limits
-        _judge_queue(owner, work)
-        job = Job.objects.create(owner=owner, algorithm=entry.name, options=cleaned, content=photo, work=work)
-        JobStyle.objects.bulk_create(
-            JobStyle(job=job, upload=upload, weight=weight, position=index)
-            for index, (upload, weight) in enumerate(chosen)
-        )
-        runs.run_enqueue_on_commit(job)
+
+def _write_job(owner: User, judged: JobRequest, batch: Batch | None = None) -> Job:
+    """Write a judged request's Job and JobStyles and give it its place in the queue (inside the
+    caller's transaction, which judged the queue limits)."""
+    job = Job.objects.create(
+        owner=owner,
+        algorithm=judged.entry.name,
+        options=judged.options,
+        content=judged.photo,
+        work=judged.work,
+        batch=batch,
+    )
+    JobStyle.objects.bulk_create(
+        JobStyle(job=job, upload=upload, weight=weight, position=index)
+        for index, (upload, weight) in enumerate(judged.styles)
+    )
+    runs.run_enqueue_on_commit(job)
     return job
 
 
@@ -260,6 +302,106 @@ def job_cancel(*, job: Job, by: User) -> Job:
     flag within about a second and ends it as cancelled)."""
     require_owner(by, job)
     return runs.run_cancel(job)
+
+
+# --- Batches ---------------------------------------------------------------------------------
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _owned_in_order(owner: User, refs: Sequence[UploadRef], kind: str, key: str, errors: dict) -> list[Upload]:
+    """The owner's uploads of `kind` that `refs` name, in order, each once; a missing one (or someone
+    else's) is an error under "<key>.<index>"."""
+    wanted = list(dict.fromkeys(_pk(ref) for ref in refs))
+    owned = Upload.objects.filter(owner_id=owner.pk, kind=kind).in_bulk(wanted)
+    noun = "photo" if kind == Upload.Kind.CONTENT else "style image"
+    for index, pk in enumerate(wanted):
+        if pk not in owned:
+            errors[f"{key}.{index}"] = [f"No such {noun}: choose one of your {noun}s."]
+    return [owned[pk] for pk in wanted if pk in owned]
+
+
+def batch_create(
+    *,
+    owner: User,
+    algorithm: str,
+    photos: Sequence[UploadRef],
+    styles: Sequence[UploadRef] = (),
+    options: Mapping[str, Any] | None = None,
+    name: str = "",
+) -> Batch:
+    """Every pair of `photos` and `styles` (each style on its own, weight 1) as one Job each, all or
+    none. An algorithm that takes no style picture (a fast style: its model is an option) makes one
+    job per photo. Every pair is judged like job_create's request, then the whole batch against
+    MAX_BATCH_JOBS and the owner's queue limits, before anything is written. Each job joins the queue
+    on its own, one round after the last (core.runs), so other people's jobs run in between.
+
+    Errors: "photos", "photos.<i>", "styles", "styles.<i>", job_create's other keys, "__all__".
+    """
+    entry = algorithms.get_algorithm(algorithm)
+    takes_styles = entry.style_limits[1] > 0
+    errors: dict[str, list[str]] = {}
+    if not photos:
+        errors["photos"] = ["Choose at least one photo."]
+    if takes_styles and not styles:
+        errors["styles"] = ["Choose at least one style."]
+    elif not takes_styles and styles:
+        errors["styles"] = [f"{entry.label} takes no style image."]
+    pairs = len(set(map(_pk, photos))) * max(len(set(map(_pk, styles))), 1)
+    most = studio_setting("MAX_BATCH_JOBS")
+    if pairs > most:  # judged before any lookup: a request may name thousands
+        raise ValidationError(
+            {NON_FIELD_ERRORS: f"This batch would make {pairs} pictures, more than the {most} one batch may make."}
+        )
+    chosen_photos = _owned_in_order(owner, photos, Upload.Kind.CONTENT, "photos", errors)
+    chosen_styles = _owned_in_order(owner, styles, Upload.Kind.STYLE, "styles", errors)
+    if errors:
+        raise ValidationError(errors)
+    judged = []
+    for photo in chosen_photos:
+        for style in chosen_styles or [None]:
+            try:
+                judged.append(
+                    _judge_job(
+                        owner=owner,
+                        algorithm=algorithm,
+                        content=photo,
+                        styles=[(style, 1.0)] if style else [],
+                        options=options,
+                    )
+                )
+            except ValidationError as error:  # the same options fail every pair alike: each message once
+                for key, messages in messages_by_key(error).items():
+                    known = errors.setdefault(key, [])
+                    known.extend(m for m in messages if m not in known)
+    if errors:
+        raise ValidationError(errors)
+    label = _plural(len(chosen_photos), "photo") + (
+        f" × {_plural(len(chosen_styles), 'style')}" if chosen_styles else ""
+    )
+    with transaction.atomic():
+        _judge_queue(owner, sum(request.work for request in judged), jobs=len(judged))
+        batch = Batch.objects.create(
+            owner=owner,
+            algorithm=entry.name,
+            name=(name.strip() or f"{label} · {entry.label}")[:200],
+            columns=max(len(chosen_styles), 1),
+        )
+        for request in judged:
+            _write_job(owner, request, batch)
+    return batch
+
+
+def batch_cancel(*, batch: Batch, by: User) -> int:
+    """Cancel every job of the batch still queued or running (running ones are asked to stop); returns
+    how many were."""
+    require_owner(by, batch)
+    active = list(batch.jobs.filter(state__in=runs.ACTIVE_STATES))
+    for job in active:
+        runs.run_cancel(job)
+    return len(active)
 
 
 def job_execute(*, job_id: int) -> bool:

@@ -16,12 +16,13 @@ from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from gallery.core.conf import studio_setting
 from gallery.core.errors import show_errors
-from gallery.core.http import file_response, image_or_thumb, visible_or_login
+from gallery.core.http import archive_response, file_response, image_or_thumb, visible_or_login
 from gallery.core.users import is_owner
 from gallery.stylemodels.models import StyleModel
 from gallery.stylemodels.services import style_upload_from_model
 
 from . import algorithms, selectors, services
+from .archive import batch_zip
 from .forms import MAX_ID, AlbumForm, JobForm, ResultForm, UploadForm, option_panels, style_picker
 from .gallery_cache import gallery_version
 from .models import Job, Upload
@@ -153,7 +154,22 @@ def job_create(request: HttpRequest) -> HttpResponse:
     if data is not None and form.is_valid():
         name = form.cleaned_data["algorithm"]
         options_form = next(panel.form for panel in panels if panel.entry.name == name)
-        if options_form.is_valid():
+        if options_form.is_valid() and form.cleaned_data["every_pair"]:
+            try:
+                batch = services.batch_create(
+                    owner=request.user,
+                    algorithm=name,
+                    photos=form.chosen_photos(),
+                    styles=[pick for pick, _ in _as_uploads(request.user, form.chosen_styles())],
+                    options=options_form.cleaned_data,
+                )
+            except ValidationError as error:
+                aliases = {"styles": "style", "photos": "content"}
+                show_errors(error, form, prefixes={"options.": options_form}, aliases=aliases)
+            else:
+                messages.success(request, f"{batch.jobs.count()} pictures are queued.")
+                return redirect(batch)
+        elif options_form.is_valid():
             try:
                 job = services.job_create(
                     owner=request.user,
@@ -255,6 +271,47 @@ def job_save_partial(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def job_preview(request: HttpRequest, pk: int) -> HttpResponse:
     return file_response(selectors.job_of(request.user, pk).preview)
+
+
+# --- Batches ---------------------------------------------------------------------------------
+
+
+@login_required
+def batch_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "studio/batch_list.html", {"page": _page(request, selectors.batches_of(request.user))})
+
+
+@login_required
+def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = selectors.batch_of(request.user, pk)
+    progress = selectors.batch_progress(batch)
+    context = {"batch": batch, "progress": progress, "rows": selectors.batch_rows(progress)}
+    return render(request, "studio/batch_detail.html", context)
+
+
+@login_required
+@require_GET
+def batch_progress(request: HttpRequest, pk: int) -> JsonResponse:
+    response = JsonResponse(selectors.batch_progress(selectors.batch_of(request.user, pk)))
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def batch_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = selectors.batch_of(request.user, pk)
+    cancelled = services.batch_cancel(batch=batch, by=request.user)
+    pictures = "1 picture" if cancelled == 1 else f"{cancelled} pictures"
+    messages.info(request, f"Cancelled {pictures} not yet made; the pictures already made are kept.")
+    return redirect(batch)
+
+
+@login_required
+@require_GET
+def batch_download(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = selectors.batch_of(request.user, pk)
+    return archive_response(batch_zip(batch), f"{batch.name[:80]}.zip")
 
 
 # --- Results ---------------------------------------------------------------------------------

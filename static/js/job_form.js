@@ -3,6 +3,8 @@
 // styles), a preset sets its option fields, and the expected time follows every change. The
 // form's fields stay the truth: what "More control" shows is what is sent, so an expert's edit
 // wins. Without JavaScript every section shows and the server uses the algorithm chosen there.
+// "Make every pair" turns the photo picks into checkboxes and lifts the blend limit on styles: each
+// photo goes with each style on its own (a batch), and the count of pictures shows beside it.
 (() => {
   const form = document.getElementById("job-form");
   if (!form) return;
@@ -14,6 +16,9 @@
   const styleBoxes = [...form.querySelectorAll("[data-style]")];
   const fastRadios = [...form.querySelectorAll("[data-fast]")];
   const limitNote = form.querySelector("[data-style-limit]");
+  const pairs = form.querySelector("[data-every-pair]");
+  const pairCount = form.querySelector("[data-pair-count]");
+  const photoInputs = [...form.querySelectorAll("[data-photo]")];
   const expected = form.querySelector("[data-expected]");
   const engine = form.querySelector("[data-engine]");
   const label = (name) => algorithm.querySelector(`option[value="${name}"]`)?.textContent.split(" — ")[0] ?? name;
@@ -32,8 +37,12 @@
     const most = limits[name] ?? 0;
     form.querySelector("[data-no-style]").hidden = most > 0 || name === fastAlgorithm;
     styleBoxes.forEach((box) => {
-      box.closest(".pick-card").querySelector("[data-weight]").hidden = !(box.checked && most > 1);
+      box.closest(".pick-card").querySelector("[data-weight]").hidden = !(box.checked && most > 1 && !pairs.checked);
     });
+    const photos = photoInputs.filter((input) => input.checked).length;
+    const styles = styleBoxes.filter((box) => box.checked).length || (fastRadios.some((r) => r.checked) ? 1 : 0);
+    const pictures = photos * Math.max(styles, 1);
+    pairCount.textContent = pairs.checked && photos ? `(${pictures} ${pictures === 1 ? "picture" : "pictures"})` : "";
     markPreset();
   }
 
@@ -54,7 +63,9 @@
         if (!(limits[algorithm.value] > 0)) setAlgorithm(anyStyle);
         const most = limits[algorithm.value] ?? 0;
         const others = styleBoxes.filter((other) => other !== box && other.checked);
-        if (most === 1) {
+        if (pairs.checked) {
+          // every style is a picture of its own: no blend limit
+        } else if (most === 1) {
           others.forEach((other) => (other.checked = false));
         } else if (others.length >= most) {
           box.checked = false;
@@ -69,9 +80,24 @@
   algorithm.addEventListener("change", () => {
     const most = limits[algorithm.value] ?? 0;
     if (algorithm.value !== fastAlgorithm) fastRadios.forEach((radio) => (radio.checked = false));
-    styleBoxes.filter((box) => box.checked).slice(most).forEach((box) => (box.checked = false));
+    if (!pairs.checked) styleBoxes.filter((box) => box.checked).slice(most).forEach((box) => (box.checked = false));
     show();
   });
+
+  // Pairing: photos become checkboxes; back to one photo, the first picked stays.
+  pairs.addEventListener("change", () => {
+    let kept = false;
+    photoInputs.forEach((input) => {
+      if (!pairs.checked) {
+        input.checked = input.checked && !kept;
+        kept ||= input.checked;
+      }
+      input.type = pairs.checked ? "checkbox" : "radio";
+    });
+    if (!pairs.checked) algorithm.dispatchEvent(new Event("change", { bubbles: true })); // the blend limit again
+    show();
+  });
+  photoInputs.forEach((input) => input.addEventListener("change", show));
 
   // Presets set their fields; a field edited by hand leaves no preset marked.
   const field = (name, option) => form.elements[`${name}-${option}`];

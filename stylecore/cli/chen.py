@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from ..chen import ChenConfig, DecoderTrainConfig, run_files, train_files
+from .batch import add_batch_argument, expand, run_pairs
 from .common import (
     DEVICE_HELP,
     add_finish_arguments,
@@ -30,6 +31,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     run.add_argument("--style-size", type=int, default=defaults.style_size, help=f"default {defaults.style_size}")
     run.add_argument("--device", help=DEVICE_HELP)
     add_finish_arguments(run)
+    add_batch_argument(run)
     run.set_defaults(func=_run)
 
     train_defaults = DecoderTrainConfig()
@@ -46,6 +48,16 @@ def _run(args: argparse.Namespace) -> int:
     config = ChenConfig(
         patch=args.patch, stride=args.stride, style_size=args.style_size, size=args.size, **finish_options(args)
     )
+    if args.batch:
+        return run_pairs(
+            "chen",
+            expand([args.content]),
+            expand([args.style]),
+            args.output,
+            lambda photo, style, output: run_files(
+                photo, style, output, config, decoder=args.decoder, device=args.device
+            ),
+        )
     with progress_bar("chen") as on_progress:
         record = run_files(
             args.content,

@@ -1,4 +1,7 @@
-"""`python -m stylecore gatys CONTENT STYLE [STYLE...] -o OUT [options]`."""
+"""`python -m stylecore gatys CONTENT STYLE [STYLE...] -o OUT [options]`.
+
+With --batch, CONTENT is a photo or a folder of photos and each STYLE a style or a folder: every photo
+goes with every style on its own (no blend), into the folder OUT."""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ from pathlib import Path
 
 from ..errors import OptionError
 from ..gatys import INITS, OPTIMIZERS, GatysConfig, run_files
+from .batch import add_batch_argument, expand, run_pairs
 from .common import DEVICE_HELP, WEIGHTS_HELP, add_finish_arguments, convert, finish_options, progress_bar, report_steps
 
 # Option values arrive as strings and are converted here, so a bad value is one OptionError line
@@ -48,6 +52,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--preview-dir", metavar="DIR", type=Path, help="folder for the previews")
     parser.add_argument("--denoise", action="store_true", help="denoise the result with ZS-N2N")
     add_finish_arguments(parser)
+    add_batch_argument(parser)
     parser.set_defaults(func=run)
 
 
@@ -69,6 +74,14 @@ def config_from_args(args: argparse.Namespace) -> GatysConfig:
 
 def run(args: argparse.Namespace) -> int:
     config = config_from_args(args)
+    if args.batch:
+        return run_pairs(
+            "gatys",
+            expand([args.content]),
+            expand(args.styles),
+            args.output,
+            lambda photo, style, output: run_files(photo, [style], output, config, device=args.device),
+        )
     with progress_bar("gatys", args.preview_dir, preview_digits=5) as on_progress:
         record = run_files(args.content, args.styles, args.output, config, device=args.device, on_progress=on_progress)
     report_steps(args.output, record)

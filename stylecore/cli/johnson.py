@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from ..johnson import VARIANTS, JohnsonConfig, TrainConfig, export_onnx, run_files, train_files
+from .batch import MODEL_SUFFIXES, add_batch_argument, expand, run_pairs
 from .common import (
     DEVICE_HELP,
     add_finish_arguments,
@@ -25,6 +26,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     run.add_argument("--size", type=int, help="longer side of the result in pixels (default: the photo's size)")
     run.add_argument("--device", help=DEVICE_HELP)
     add_finish_arguments(run)
+    add_batch_argument(run)
     run.set_defaults(func=_run)
 
     defaults = TrainConfig()
@@ -47,6 +49,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    if args.batch:  # MODEL and CONTENT may be folders: every photo through every model
+        config = JohnsonConfig(size=args.size, **finish_options(args))
+        return run_pairs(
+            "johnson",
+            expand([args.content]),
+            expand([args.model], MODEL_SUFFIXES),
+            args.output,
+            lambda photo, model, output: run_files(model, photo, output, config, device=args.device),
+        )
     with progress_bar("johnson") as on_progress:
         record = run_files(
             args.model,

@@ -6,6 +6,7 @@ import io
 import os
 import subprocess
 import sys
+import zipfile
 
 import pytest
 from PIL import Image
@@ -60,3 +61,32 @@ def test_the_example_client_runs_a_job_against_a_live_server(worker, live_server
     assert run.returncode == 0, run.stdout + run.stderr
     assert "job" in run.stdout and "succeeded" in run.stdout and "saved out.png" in run.stdout
     assert max(Image.open(tmp_path / "out.png").size) == 32
+
+
+def test_the_example_client_runs_a_batch_on_the_worker_and_saves_its_zip(worker, live_server, owner, tmp_path) -> None:  # noqa: ANN001
+    for folder, names in {"photos": ("harbour.png", "beach.png"), "styles": ("Candy.png", "Mosaic.png")}.items():
+        (tmp_path / folder).mkdir()
+        for name in names:
+            (tmp_path / folder / name).write_bytes(image_bytes((32, 32)))
+    options = [arg for name, value in TINY.items() for arg in ("--option", f"{name}={value}")]
+    command = [sys.executable, str(ROOT / "examples" / "client.py"), "--batch", "photos", "styles"]
+    command += ["--url", live_server.url, "--username", owner.username, "--poll", "0.3", *options]
+
+    run = subprocess.run(
+        command,
+        cwd=tmp_path,
+        env={**os.environ, "GALLERY_PASSWORD": PASSWORD},
+        capture_output=True,
+        text=True,
+        timeout=200,
+    )
+
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "4 pictures queued" in run.stdout and "saved results.zip (4 of 4 pictures" in run.stdout
+    names = sorted(zipfile.ZipFile(tmp_path / "results.zip").namelist())
+    assert names == sorted(
+        f"{photo} × {style}.{ext}"
+        for photo in ("harbour", "beach")
+        for style in ("Candy", "Mosaic")
+        for ext in ("json", "png")
+    )

@@ -11,7 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from gallery.studio import services
-from gallery.studio.models import Job, Visibility
+from gallery.studio.models import Batch, Job, Visibility
 from tests.api.conftest import api_for
 from tests.conftest import client_for
 
@@ -23,12 +23,20 @@ PAGES = [
     "/gallery/",
     "/uploads/",
     "/jobs/",
+    "/batches/",
     "/results/",
     "/albums/",
     "/videos/",
     "/classroom/",
 ]
-API_LISTS = ["/api/v1/jobs/", "/api/v1/images/", "/api/v1/results/", "/api/v1/albums/", "/api/v1/style-models/"]
+API_LISTS = [
+    "/api/v1/jobs/",
+    "/api/v1/batches/",
+    "/api/v1/images/",
+    "/api/v1/results/",
+    "/api/v1/albums/",
+    "/api/v1/style-models/",
+]
 
 
 @pytest.fixture
@@ -42,6 +50,8 @@ def add_items(owner, result_factory) -> Callable[[int], None]:  # noqa: ANN001
             Job.objects.create(owner=owner, algorithm="gatys", content=result.job.content, state=Job.State.QUEUED)
             album = services.album_create(owner=owner, title=f"Album {i}", visibility=Visibility.PUBLIC)
             services.album_add_result(album=album, result=result, by=owner)
+            batch = Batch.objects.create(owner=owner, name=f"Batch {i}", algorithm="gatys")
+            Job.objects.filter(pk=result.job_id).update(batch=batch)
 
     return add
 

@@ -13,6 +13,7 @@ COLLECTIONS = {
     "token": "token",
     "images": "images",
     "jobs": "jobs",
+    "batches": "batches",
     "results": "results",
     "albums": "albums",
     "style_models": "style_models",
