@@ -70,7 +70,7 @@ def test_every_pair_from_the_job_page_to_a_live_grid_and_cancel(page, live_serve
     batch = Batch.objects.get()
     # in the job page's order: newest first
     assert page.locator("tbody th").all_inner_texts() == ["beach", "harbour"]
-    assert page.locator("thead th").all_inner_texts() == ["Photo", "Mosaic", "Candy"]
+    assert page.locator("thead th").all_inner_texts() == ["Styles →\nPhotos ↓", "Mosaic", "Candy"]
     first, second, *_ = batch.jobs.order_by("id")
     make_one(first, (220, 60, 60), tmp_path)
     now = timezone.now()
