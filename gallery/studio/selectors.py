@@ -61,6 +61,22 @@ def job_of(user: User, pk: int) -> Job:
     return job
 
 
+def jobs_brief_of(user: User) -> QuerySet[Job]:
+    """The user's jobs with what the API's job list reads (the result, the styles' ids and weights), not the
+    photo and style rows the pages show."""
+    jobs = Job.objects.filter(owner_id=user.pk) if user.is_authenticated else Job.objects.none()
+    return jobs.select_related("result").prefetch_related("job_styles")
+
+
+def job_progress_of(user: User, pk: int) -> Job:
+    """The job with what job_progress reads (its result) and nothing more: the job page polls it."""
+    jobs = Job.objects.filter(owner_id=user.pk) if user.is_authenticated else Job.objects.none()
+    job = jobs.select_related("result").filter(pk=pk).first()
+    if job is None:
+        raise Http404("No such job.")
+    return job
+
+
 def job_rerun_initial(job: Job) -> tuple[dict[str, Any], dict[str, Any]]:
     """The job form's starting values to run `job` again (editable): its algorithm, photo, styles
     (upload ids) with their weights ({upload id: weight}), and its options."""

@@ -71,3 +71,10 @@ def test_a_page_needs_no_more_queries_for_more_items(owner, add_items, url: str)
 def test_an_api_list_needs_no_more_queries_for_more_items(owner, add_items, url: str) -> None:  # noqa: ANN001
     few, many = counts(api_for(owner), url, add_items)
     assert many <= few, f"{url}: {few} queries with 3 items, {many} with 30"
+
+
+def test_the_job_pages_poll_reads_no_more_than_it_shows(owner, add_items) -> None:  # noqa: ANN001
+    add_items(3)
+    job = Job.objects.filter(owner=owner, state=Job.State.QUEUED).first()
+    # the session, the user, the job with its result, the queue (jobs, then training runs): not its photo or styles
+    assert queries(client_for(owner), f"/jobs/{job.pk}/progress.json") == 5
