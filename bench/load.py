@@ -147,6 +147,20 @@ def drive(port: int, scenario: Scenario, clients: int, seconds: float, folder: P
     }
 
 
+def cpu_seconds(group: int) -> float:
+    """CPU time (user + system) the processes of a process group have used: the server's own cost, whatever else
+    runs on the machine."""
+    ticks = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # it ended meanwhile
+        if int(fields[2]) == group:  # fields after the name: state, ppid, pgrp, ... utime (12th), stime (13th)
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -208,13 +222,15 @@ def wait_running(env: dict[str, str], job_id: int, timeout: float = 120) -> None
 
 def table(rows: list[dict[str, object]]) -> str:
     lines = [
-        "| scenario | clients | server | requests/s | p50 ms | p95 ms | p99 ms | errors | requests | load |",
-        "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| scenario | clients | server | requests/s | p50 ms | p95 ms | p99 ms | errors | requests | CPU ms/req "
+        "| load |",
+        "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for row in rows:
         lines.append(
             f"| {row['scenario']} | {row['clients']} | {row['server']} | {row['rps']:.0f} | {row['p50']:.0f} "
-            f"| {row['p95']:.0f} | {row['p99']:.0f} | {row['errors']} | {row['requests']} | {row['load']:.1f} |"
+            f"| {row['p95']:.0f} | {row['p99']:.0f} | {row['errors']} | {row['requests']} | {row['cpu']:.1f} "
+            f"| {row['load']:.1f} |"
         )
     return "\n".join(lines)
 
@@ -301,11 +317,14 @@ def main() -> None:
                     order = list(servers) if round_ % 2 == 0 else list(reversed(servers))
                     for name in order:
                         drive(ports[name], scenario, clients, 2, var)  # warm-up, not counted
+                        used = cpu_seconds(servers[name].pid)
                         row = drive(ports[name], scenario, clients, args.seconds, var)
-                        row |= {"server": name, "load": os.getloadavg()[0]}
+                        used = cpu_seconds(servers[name].pid) - used
+                        cpu = 1000 * used / max(1, row["requests"])
+                        row |= {"server": name, "load": os.getloadavg()[0], "cpu": cpu}
                         print(
                             f"{row['scenario']} x{clients} {name}: {row['rps']:.0f}/s p95 {row['p95']:.0f} ms, "
-                            f"errors {row['errors']}, load {row['load']:.2f}",
+                            f"errors {row['errors']}, {row['cpu']:.1f} ms CPU/request, load {row['load']:.2f}",
                             file=sys.stderr,
                         )
                         rows.append(row)
