@@ -1,22 +1,24 @@
-"""Requests per second and latency of the production server (`manage.py serve --workers N`, DEBUG=0) under 10 and
-50 concurrent clients; prints a markdown table.
+"""Requests per second, latency and server CPU per request of the production server (`manage.py serve --workers N`,
+DEBUG=0) under 10 and 50 concurrent connections; prints a markdown table.
 
-    STYLECORE_VGG_WEIGHTS=random .venv/bin/python bench/load.py [--clients 10 50] [--seconds 30] [--web-workers 2]
-        [--database-url postgres://...]
+    STYLECORE_VGG_WEIGHTS=random .venv/bin/python bench/load.py [--clients 10 50] [--seconds 20] [--web-workers 2]
+        [--baseline REV] [--rounds N] [--only SCENARIO ...] [--database-url postgres://...]
 
 It makes a throw-away site in a temporary folder (its own SQLite database, or an empty PostgreSQL database given
 by --database-url), fills it (a staff user with 20 public results made by real Gatys runs at 64 px, and their
-jobs), serves it as `./dev serve-prod` does, and drives it with keep-alive clients (one thread each, stdlib
-only) sending `X-Forwarded-Proto: https`, as the HTTPS proxy in front would. Scenarios, each for --seconds per
-client count:
+jobs), serves it as `./dev serve-prod` does, and drives it with wrk (Debian: apt-get install wrk) sending
+`X-Forwarded-Proto: https`, as the HTTPS proxy in front would. --baseline serves a git worktree of REV on the same
+site beside this tree; each row then runs on both in turn. Scenarios, each for --seconds per connection count:
 
 - gallery: GET /gallery/ (anonymous)
 - result: GET a public result's page (anonymous)
 - progress: GET a queued job's progress.json (signed in: the job page's poll)
 - api-jobs: GET /api/v1/jobs/ (token; 20 jobs a page)
+- api-results: GET /api/v1/results/ (token; 20 results a page)
 - create: POST /api/v1/jobs/ (token, a 64 px Gatys job) while a worker (manage.py qcluster) runs a long job
 
-Errors are answers other than 2xx and failed connections. The client shares the machine's cores with the server.
+Errors are wrk's failed connections, reads, timeouts and 4xx/5xx answers (each scenario is checked to answer 2xx
+first). CPU ms/req: the server's processes' CPU time during the row over its requests.
 """
 
 from __future__ import annotations
