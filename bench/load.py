@@ -1,22 +1,24 @@
-"""Requests per second and latency of the production server (`manage.py serve --workers N`, DEBUG=0) under 10 and
-50 concurrent clients; prints a markdown table.
+"""Requests per second, latency and server CPU per request of the production server (`manage.py serve --workers N`,
+DEBUG=0) under 10 and 50 concurrent connections; prints a markdown table.
 
-    STYLECORE_VGG_WEIGHTS=random .venv/bin/python bench/load.py [--clients 10 50] [--seconds 30] [--web-workers 2]
-        [--database-url postgres://...]
+    STYLECORE_VGG_WEIGHTS=random .venv/bin/python bench/load.py [--clients 10 50] [--seconds 20] [--web-workers 2]
+        [--baseline REV] [--rounds N] [--only SCENARIO ...] [--database-url postgres://...]
 
 It makes a throw-away site in a temporary folder (its own SQLite database, or an empty PostgreSQL database given
 by --database-url), fills it (a staff user with 20 public results made by real Gatys runs at 64 px, and their
-jobs), serves it as `./dev serve-prod` does, and drives it with keep-alive clients (one thread each, stdlib
-only) sending `X-Forwarded-Proto: https`, as the HTTPS proxy in front would. Scenarios, each for --seconds per
-client count:
+jobs), serves it as `./dev serve-prod` does, and drives it with wrk (Debian: apt-get install wrk) sending
+`X-Forwarded-Proto: https`, as the HTTPS proxy in front would. --baseline serves a git worktree of REV on the same
+site beside this tree; each row then runs on both in turn. Scenarios, each for --seconds per connection count:
 
 - gallery: GET /gallery/ (anonymous)
 - result: GET a public result's page (anonymous)
 - progress: GET a queued job's progress.json (signed in: the job page's poll)
 - api-jobs: GET /api/v1/jobs/ (token; 20 jobs a page)
+- api-results: GET /api/v1/results/ (token; 20 results a page)
 - create: POST /api/v1/jobs/ (token, a 64 px Gatys job) while a worker (manage.py qcluster) runs a long job
 
-Errors are answers other than 2xx and failed connections. The client shares the machine's cores with the server.
+Errors are wrk's failed connections, reads, timeouts and 4xx/5xx answers (each scenario is checked to answer 2xx
+first). CPU ms/req: the server's processes' CPU time during the row over its requests.
 """
 
 from __future__ import annotations
@@ -25,20 +27,21 @@ import argparse
 import http.client
 import json
 import os
+import re
 import secrets
+import shutil
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 HTTPS = {"X-Forwarded-Proto": "https"}
+WRK = shutil.which("wrk") or "wrk"
 
 # Runs in `manage.py shell` on the bench site: people, pictures, results, and what the clients need (JSON).
 FILL = """
@@ -86,63 +89,78 @@ class Scenario:
     body: bytes | None = None
 
 
-@dataclass
-class Tally:
-    latencies: list[float] = field(default_factory=list)
-    errors: int = 0
-    statuses: dict[int, int] = field(default_factory=dict)
+WRK_SCRIPT = """
+wrk.method = %(method)s
+wrk.body = %(body)s
+%(headers)s
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("RESULT %%d %%d %%d %%d %%d %%d %%d %%.0f %%.0f %%.0f\\n", summary.requests,
+    summary.duration, e.connect, e.read, e.write, e.status, e.timeout,
+    latency:percentile(50), latency:percentile(95), latency:percentile(99)))
+end
+"""
 
 
-def client(port: int, scenario: Scenario, until: float, tally: Tally, lock: threading.Lock) -> None:
-    """One keep-alive client: request after request until `until`."""
-    latencies, errors, statuses = [], 0, {}
+def lua(text: str) -> str:
+    return json.dumps(text)  # a JSON string is a valid Lua string for what we send (ASCII, no control characters)
+
+
+def check(port: int, scenario: Scenario) -> None:
+    """One request first: a row only counts if the scenario answers 2xx at all (wrk counts 4xx/5xx, not 3xx)."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    headers = {**HTTPS, "Host": "localhost", **scenario.headers}
-    while time.monotonic() < until:
-        started = time.perf_counter()
-        try:
-            connection.request(scenario.method, scenario.path, body=scenario.body, headers=headers)
-            response = connection.getresponse()
-            response.read()
-        except (OSError, http.client.HTTPException):
-            errors += 1
-            connection.close()
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            continue
-        latencies.append(time.perf_counter() - started)
-        statuses[response.status] = statuses.get(response.status, 0) + 1
-        if not 200 <= response.status < 300:
-            errors += 1
+    connection.request(
+        scenario.method, scenario.path, body=scenario.body, headers={**HTTPS, "Host": "localhost", **scenario.headers}
+    )
+    response = connection.getresponse()
+    response.read()
     connection.close()
-    with lock:
-        tally.latencies += latencies
-        tally.errors += errors
-        for status, count in statuses.items():
-            tally.statuses[status] = tally.statuses.get(status, 0) + count
+    if not 200 <= response.status < 300:
+        raise SystemExit(f"{scenario.name} answered {response.status} on port {port}")
 
 
-def drive(port: int, scenario: Scenario, clients: int, seconds: float) -> dict[str, object]:
-    tally, lock = Tally(), threading.Lock()
-    until = time.monotonic() + seconds
-    threads = [threading.Thread(target=client, args=(port, scenario, until, tally, lock)) for _ in range(clients)]
-    started = time.monotonic()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.monotonic() - started
-    cuts = statistics.quantiles(tally.latencies, n=100) if len(tally.latencies) > 1 else [float("nan")] * 99
+def drive(port: int, scenario: Scenario, clients: int, seconds: float, folder: Path) -> dict[str, object]:
+    """wrk (C, two threads) with `clients` keep-alive connections for `seconds`."""
+    headers = {**HTTPS, "Host": "localhost", **scenario.headers}
+    script = folder / f"{scenario.name}.lua"
+    script.write_text(
+        WRK_SCRIPT
+        % {
+            "method": lua(scenario.method),
+            "body": lua(scenario.body.decode()) if scenario.body else "nil",
+            "headers": "\n".join(f"wrk.headers[{lua(key)}] = {lua(value)}" for key, value in headers.items()),
+        }
+    )
+    command = [WRK, "-t2", f"-c{clients}", f"-d{seconds:.0f}s", "--timeout", "30s", "-s", str(script)]
+    done = subprocess.run([*command, f"http://127.0.0.1:{port}{scenario.path}"], capture_output=True, text=True)
+    found = re.search(r"^RESULT (.*)$", done.stdout, re.MULTILINE)
+    if done.returncode or found is None:
+        raise SystemExit(f"wrk failed:\n{done.stdout}{done.stderr}")
+    requests, duration, *errors, p50, p95, p99 = (float(value) for value in found.group(1).split())
     return {
         "scenario": scenario.name,
         "clients": clients,
-        "requests": len(tally.latencies),
-        "rps": len(tally.latencies) / elapsed,
-        "p50": cuts[49] * 1000,
-        "p95": cuts[94] * 1000,
-        "p99": cuts[98] * 1000,
-        "errors": tally.errors,
-        "statuses": tally.statuses,
+        "requests": int(requests),
+        "rps": requests / (duration / 1e6),
+        "p50": p50 / 1000,
+        "p95": p95 / 1000,
+        "p99": p99 / 1000,
+        "errors": int(sum(errors)),
     }
+
+
+def cpu_seconds(group: int) -> float:
+    """CPU time (user + system) the processes of a process group have used: the server's own cost, whatever else
+    runs on the machine."""
+    ticks = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # it ended meanwhile
+        if int(fields[2]) == group:  # fields after the name: state, ppid, pgrp, ... utime (12th), stime (13th)
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def free_port() -> int:
@@ -163,20 +181,20 @@ def wait_listening(port: int, process: subprocess.Popen, timeout: float = 120) -
     raise SystemExit(f"the server did not listen in {timeout:.0f} s")
 
 
-def manage(env: dict[str, str], *args: str) -> str:
+def manage(env: dict[str, str], *args: str, cwd: Path = ROOT) -> str:
     done = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+        [sys.executable, "manage.py", *args], cwd=cwd, env=env, capture_output=True, text=True, check=False
     )
     if done.returncode:
         raise SystemExit(f"manage.py {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
     return done.stdout
 
 
-def start(env: dict[str, str], *args: str, log: Path) -> subprocess.Popen:
+def start(env: dict[str, str], *args: str, log: Path, cwd: Path = ROOT) -> subprocess.Popen:
     with log.open("wb") as out:
         return subprocess.Popen(
             [sys.executable, "manage.py", *args],
-            cwd=ROOT,
+            cwd=cwd,
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -206,25 +224,40 @@ def wait_running(env: dict[str, str], job_id: int, timeout: float = 120) -> None
 
 def table(rows: list[dict[str, object]]) -> str:
     lines = [
-        "| scenario | clients | requests/s | p50 ms | p95 ms | p99 ms | errors | requests |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| scenario | clients | server | requests/s | p50 ms | p95 ms | p99 ms | errors | requests | CPU ms/req "
+        "| load |",
+        "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for row in rows:
         lines.append(
-            f"| {row['scenario']} | {row['clients']} | {row['rps']:.0f} | {row['p50']:.0f} | {row['p95']:.0f} "
-            f"| {row['p99']:.0f} | {row['errors']} | {row['requests']} |"
+            f"| {row['scenario']} | {row['clients']} | {row['server']} | {row['rps']:.0f} | {row['p50']:.0f} "
+            f"| {row['p95']:.0f} | {row['p99']:.0f} | {row['errors']} | {row['requests']} | {row['cpu']:.1f} "
+            f"| {row['load']:.1f} |"
         )
     return "\n".join(lines)
+
+
+def baseline_tree(revision: str, folder: Path) -> Path:
+    """A detached git worktree of `revision` beside the site, served from the same database."""
+    tree = folder / f"baseline-{revision}"
+    subprocess.run(
+        ["git", "worktree", "add", "--detach", str(tree), revision], cwd=ROOT, check=True, capture_output=True
+    )
+    return tree
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, nargs="+", default=[10, 50])
-    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--rounds", type=int, default=1, help="rows per server, alternating the order (ABBA)")
     parser.add_argument("--web-workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--database-url", default="", help="an empty PostgreSQL database (default: SQLite)")
     parser.add_argument("--only", nargs="+", help="scenario names to run (default: all)")
+    parser.add_argument("--baseline", help="a git revision to serve beside this tree, same site, interleaved")
     args = parser.parse_args()
+    if shutil.which(WRK) is None:
+        raise SystemExit("wrk is needed (Debian: apt-get install wrk)")
 
     var = Path(tempfile.mkdtemp(prefix="gallery-load-"))
     env = {key: value for key, value in os.environ.items() if key not in ("DJANGO_ALLOW_ASYNC_UNSAFE", "DEBUG")}
@@ -255,35 +288,54 @@ def main() -> None:
             "progress", "GET", f"/jobs/{site['long_job']}/progress.json", {"Cookie": f"sessionid={site['session']}"}
         ),
         Scenario("api-jobs", "GET", "/api/v1/jobs/", token),
+        Scenario("api-results", "GET", "/api/v1/results/", token),
         Scenario(
             "create", "POST", "/api/v1/jobs/", {**token, "Content-Type": "application/json"}, json.dumps(job).encode()
         ),
     ]
     scenarios = [scenario for scenario in scenarios if not args.only or scenario.name in args.only]
 
-    port = free_port()
-    server = start(env, "serve", f"127.0.0.1:{port}", "--workers", str(args.web_workers), log=var / "serve.log")
+    trees = {"new": ROOT}
+    if args.baseline:
+        trees = {"baseline": baseline_tree(args.baseline, var), **trees}
+    servers, ports = {}, {}
     worker = None
     rows = []
     try:
-        wait_listening(port, server)
+        for name, tree in trees.items():
+            ports[name] = free_port()
+            serve = ("serve", f"127.0.0.1:{ports[name]}", "--workers", str(args.web_workers))
+            servers[name] = start(env, *serve, log=var / f"serve-{name}.log", cwd=tree)
+        for name, server in servers.items():
+            wait_listening(ports[name], server)
         for scenario in scenarios:
             if scenario.name == "create" and worker is None:
                 worker = start(env, "qcluster", log=var / "worker.log")
                 wait_running(env, site["long_job"])
+            for name in servers:
+                check(ports[name], scenario)
             for clients in args.clients:
-                drive(port, scenario, clients, min(3.0, args.seconds))  # warm-up, not counted
-                row = drive(port, scenario, clients, args.seconds)
-                print(
-                    f"{row['scenario']} x{clients}: {row['rps']:.0f}/s p95 {row['p95']:.0f} ms, "
-                    f"statuses {row['statuses']}, load {os.getloadavg()[0]:.2f}",
-                    file=sys.stderr,
-                )
-                rows.append(row)
+                for round_ in range(args.rounds):
+                    order = list(servers) if round_ % 2 == 0 else list(reversed(servers))
+                    for name in order:
+                        drive(ports[name], scenario, clients, 2, var)  # warm-up, not counted
+                        used = cpu_seconds(servers[name].pid)
+                        row = drive(ports[name], scenario, clients, args.seconds, var)
+                        used = cpu_seconds(servers[name].pid) - used
+                        cpu = 1000 * used / max(1, row["requests"])
+                        row |= {"server": name, "load": os.getloadavg()[0], "cpu": cpu}
+                        print(
+                            f"{row['scenario']} x{clients} {name}: {row['rps']:.0f}/s p95 {row['p95']:.0f} ms, "
+                            f"errors {row['errors']}, {row['cpu']:.1f} ms CPU/request, load {row['load']:.2f}",
+                            file=sys.stderr,
+                        )
+                        rows.append(row)
     finally:
-        for process in (worker, server):
+        for process in (worker, *servers.values()):
             if process is not None:
                 stop(process)
+        if args.baseline:
+            subprocess.run(["git", "worktree", "remove", "--force", str(trees["baseline"])], cwd=ROOT, check=False)
     database = "PostgreSQL" if args.database_url else "SQLite"
     print(f"{database}, {args.web_workers} web processes, {args.seconds:.0f} s per row, site in {var}")
     print(table(rows))

@@ -120,10 +120,14 @@ SQLITE_OPTIONS = {
     "timeout": 20,
 }
 
+# Requests run in a fixed pool of WEB_THREADS threads per web process (gallery/threadedwsgi.py), each keeping its
+# connection for CONN_MAX_AGE seconds: at most processes x WEB_THREADS connections, no connect per request.
+WEB_THREADS = env_int("WEB_THREADS", 8)
+conn_max_age = 60
 if os.environ.get("DATABASE_URL"):
-    # No persistent connections: under ASGI (manage.py serve) each request's database work runs in a thread of
-    # its own, so kept connections pile up until PostgreSQL refuses more ("too many clients", bench/load.py).
-    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=0)}
+    DATABASES = {
+        "default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=conn_max_age, conn_health_checks=True)
+    }
 else:
     DATABASES = {
         "default": {
@@ -133,7 +137,7 @@ else:
     }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["CONN_MAX_AGE"] = conn_max_age
     DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
     # A file (not in-memory) test database, so a real worker process can share it.
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_PATH", str(VAR_DIR / "test-gallery.sqlite3"))}

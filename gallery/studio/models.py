@@ -12,8 +12,8 @@ from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 
+from gallery.core.links import link
 from gallery.core.runs import QueuedRun
 from stylecore.record import RunRecord
 
@@ -84,7 +84,7 @@ class Upload(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("studio:upload_detail", args=[self.pk])
+        return link("studio:upload_detail", self.pk)
 
 
 class Batch(models.Model):
@@ -105,7 +105,7 @@ class Batch(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("studio:batch_detail", args=[self.pk])
+        return link("studio:batch_detail", self.pk)
 
 
 class Job(QueuedRun):
@@ -136,7 +136,7 @@ class Job(QueuedRun):
         return f"Job {self.pk} ({self.algorithm}, {self.state})"
 
     def get_absolute_url(self) -> str:
-        return reverse("studio:job_detail", args=[self.pk])
+        return link("studio:job_detail", self.pk)
 
     @property
     def kept_partial(self) -> bool:
@@ -227,7 +227,7 @@ class Result(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("studio:result_detail", args=[self.share_token])
+        return link("studio:result_detail", self.share_token)
 
 
 class Album(models.Model):
@@ -247,4 +247,4 @@ class Album(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("studio:album_detail", args=[self.share_token])
+        return link("studio:album_detail", self.share_token)

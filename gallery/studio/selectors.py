@@ -13,11 +13,11 @@ from datetime import timedelta
 from pathlib import PurePosixPath
 from typing import Any, TypeVar
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Model, Prefetch, Q, QuerySet
 from django.http import Http404
-from django.urls import reverse
 from django.utils import timezone
 
+from gallery.core.links import link
 from gallery.core.runs import QueuePositions, run_progress, run_queue_position, run_queue_positions
 from gallery.core.users import User, is_owner
 from stylecore.devices import pick_device
@@ -29,6 +29,13 @@ from .models import Album, Batch, Job, JobStyle, Result, Upload, Visibility
 from .permissions import can_view
 
 T = TypeVar("T", Result, Album)
+M = TypeVar("M", bound=Model)
+
+
+def one(rows: QuerySet[M]) -> M | None:
+    """The one row a query on a unique key finds, or None. Unlike .first() it asks for no ORDER BY, which took
+    Django longer to compile than SQLite to run for a result page's joins (bench/README.md, "Load")."""
+    return next(iter(rows.order_by()[:1]), None)
 
 
 def uploads_of(user: User, *, kind: str | None = None) -> QuerySet[Upload]:
@@ -55,7 +62,23 @@ def jobs_of(user: User) -> QuerySet[Job]:
 
 
 def job_of(user: User, pk: int) -> Job:
-    job = jobs_of(user).filter(pk=pk).first()
+    job = one(jobs_of(user).filter(pk=pk))
+    if job is None:
+        raise Http404("No such job.")
+    return job
+
+
+def jobs_brief_of(user: User) -> QuerySet[Job]:
+    """The user's jobs with what the API's job list reads (the result, the styles' ids and weights), not the
+    photo and style rows the pages show."""
+    jobs = Job.objects.filter(owner_id=user.pk) if user.is_authenticated else Job.objects.none()
+    return jobs.select_related("result").prefetch_related("job_styles")
+
+
+def job_progress_of(user: User, pk: int) -> Job:
+    """The job with what job_progress reads (its result) and nothing more: the job page polls it."""
+    jobs = Job.objects.filter(owner_id=user.pk) if user.is_authenticated else Job.objects.none()
+    job = one(jobs.select_related("result").filter(pk=pk))
     if job is None:
         raise Http404("No such job.")
     return job
@@ -177,7 +200,7 @@ def job_progress(job: Job, positions: QueuePositions | None = None) -> dict[str,
     return {
         **run_progress(job),
         "queue_position": queue_position(job, positions),
-        "preview_url": f"{reverse('studio:job_preview', args=[job.pk])}?v={version}" if job.preview else None,
+        "preview_url": f"{link('studio:job_preview', job.pk)}?v={version}" if job.preview else None,
         "result_url": result.get_absolute_url() if result else None,
         "cancel_asks_first": cancel_asks_first(job),
         "kept_partial": job.kept_partial,
@@ -221,7 +244,7 @@ def batch_cell(job: Job, positions: QueuePositions | None = None) -> dict[str, A
         **job_progress(job, positions),
         **batch_cell_names(job),
         "job_url": job.get_absolute_url(),
-        "thumbnail_url": reverse("studio:result_file", args=[result.share_token, "thumb"]) if result else None,
+        "thumbnail_url": link("studio:result_file", result.share_token, "thumb") if result else None,
         # the grid's headers show the inputs: the photo's and the (first) style's own thumbnails
         "photo_thumbnail_url": _upload_thumb(job.content_id),
         "style_thumbnail_url": _upload_thumb(next((s.upload_id for s in job.job_styles.all()), None)),
@@ -229,7 +252,7 @@ def batch_cell(job: Job, positions: QueuePositions | None = None) -> dict[str, A
 
 
 def _upload_thumb(upload_id: int | None) -> str | None:
-    return reverse("studio:upload_file", args=[upload_id, "thumb"]) if upload_id else None
+    return link("studio:upload_file", upload_id, "thumb") if upload_id else None
 
 
 def batch_progress(batch: Batch, positions: QueuePositions | None = None) -> dict[str, Any]:
@@ -270,14 +293,13 @@ def results_visible_to(user: User) -> QuerySet[Result]:
 
 
 def result_for_viewer(user: User, token: str) -> Result:
-    result = (
+    result = one(
         Result.objects.filter(share_token=token)
         .select_related("owner", "job", "job__content", "derived_from__job", "derived_from__job__content")
         .prefetch_related(
             Prefetch("job__job_styles", queryset=JobStyle.objects.select_related("upload")),
             Prefetch("derived_from__job__job_styles", queryset=JobStyle.objects.select_related("upload")),
         )
-        .first()
     )
     return _visible(user, result, "result")
 

@@ -238,7 +238,7 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def job_progress(request: HttpRequest, pk: int) -> JsonResponse:
-    response = JsonResponse(selectors.job_progress(selectors.job_of(request.user, pk)))
+    response = JsonResponse(selectors.job_progress(selectors.job_progress_of(request.user, pk)))
     response["Cache-Control"] = "no-store"
     return response
 

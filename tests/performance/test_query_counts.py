@@ -108,3 +108,10 @@ def test_the_video_compare_and_training_lists_need_no_more_queries_for_more_item
     client = api_for(staff_user if "training" in url else owner)
     few, many = counts(client, url, add_videos_compares_and_runs)
     assert many <= few, f"{url}: {few} queries with 3 items, {many} with 30"
+
+
+def test_the_job_pages_poll_reads_no_more_than_it_shows(owner, add_items) -> None:  # noqa: ANN001
+    add_items(3)
+    job = Job.objects.filter(owner=owner, state=Job.State.QUEUED).first()
+    # the session, the user, the job with its result, the queue (jobs, then training runs): not its photo or styles
+    assert queries(client_for(owner), f"/jobs/{job.pk}/progress.json") == 5

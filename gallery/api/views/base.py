@@ -8,7 +8,6 @@ from typing import Any, TypeVar
 from django.db.models import QuerySet
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse
-from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import permissions, serializers, status
@@ -18,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from gallery.core.http import file_response
+from gallery.core.links import link
 
 from ..errors import error_responses
 from ..pagination import Pagination
@@ -135,4 +135,4 @@ def id_field(**kwargs: Any) -> serializers.IntegerField:
 
 def url(request: Request, name: str, *args: Any) -> str:
     """An absolute URL of another API endpoint."""
-    return request.build_absolute_uri(reverse(f"api:{name}", args=args))
+    return request.build_absolute_uri(link(f"api:{name}", *args))

@@ -123,7 +123,7 @@ class JobListApi(ListApi):
     )
     def get(self, request: Request) -> Response:
         """Your jobs, newest first."""
-        jobs = selectors.jobs_of(request.user).filter(**self.query(JobFilterSerializer))
+        jobs = selectors.jobs_brief_of(request.user).filter(**self.query(JobFilterSerializer))
         positions = selectors.queue_positions()  # the queue read once for the whole page
         return self.paginated(jobs, JobOutputSerializer, prepare=lambda job: job_data(job, request, positions))
 

@@ -2,7 +2,8 @@
 
 uvicorn hands request bodies to the app in chunks, so gallery/bodylimits.py refuses an oversized one before it is
 read (daphne, `runserver`'s ASGI server, read and parsed whole bodies in memory before Django saw them), and it
-bounds WebSocket messages to the largest webcam frame.
+bounds WebSocket messages to the largest webcam frame. HTTP then runs in Django's WSGI handler in a pool of
+WEB_THREADS threads per process (gallery/threadedwsgi.py: one thread hop per request, kept database connections).
 """
 
 from __future__ import annotations
@@ -47,4 +48,6 @@ class Command(BaseCommand):
             ws_max_size=live.MAX_FRAME_BYTES + WS_TEXT_ROOM,
             proxy_headers=False,  # who the client is stays Django's call (no X-Forwarded-For trusted here)
             server_header=False,
+            # one log line per request cost ~10% of a small request's CPU; production's HTTPS proxy logs requests
+            access_log=settings.DEBUG,
         )
