@@ -35,7 +35,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default=defaults.search,
         help=f"how each photo patch finds its style patch (default {defaults.search}): 'fast' shortlists "
         f"{FAST_SHORTLIST} patches by their first {FAST_DIMS} principal directions and picks the best exactly "
-        "(the same patch at >99%% of positions, ~10x faster at 512 px); 'exact' scores every style patch",
+        "(512 px photo and style: the same patch at 96%% of positions, the rest near-equal, swapped features "
+        "at 50 dB PSNR of exact; the swap takes ~1/7 of exact's time); 'exact' scores every style patch",
     )
     run.add_argument("--device", help=DEVICE_HELP)
     add_finish_arguments(run)

@@ -137,3 +137,12 @@ def test_bad_options_name_their_field(options: dict) -> None:
     with pytest.raises(OptionError) as caught:
         chen.ChenConfig(**options)
     assert caught.value.field in options
+
+
+def test_the_cli_help_states_the_default_search(capsys: pytest.CaptureFixture) -> None:
+    from stylecore.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["chen", "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert f"(default {chen.ChenConfig().search})" in help_text and "'exact' scores every style patch" in help_text
