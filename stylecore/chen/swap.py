@@ -3,7 +3,7 @@
 Every content patch is replaced by the style patch with the highest normalised
 cross-correlation, and overlapping patches are averaged. The style's patches are encoded once
 (``encode_style``: rows of a matrix, their norms, and for the fast search a projection); each
-block of content positions is then one GEMM against them (``swap``), so the positions x patches
+block of content positions is then one GEMM against them (``swap_patches``), so the positions x patches
 score matrix never exists whole. The averaging is ``fold`` of the chosen patches.
 
 Two searches:
