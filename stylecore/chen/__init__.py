@@ -13,7 +13,7 @@ from ..photos import PhotoFolder
 from ..training import checkpoint_path
 from .inference import MIN_SIDE, ChenConfig, ChenResult, run_files, stylize
 from .network import LAYER, InverseNet, load_decoder
-from .swap import style_swap
+from .swap import StylePatches, encode_style, style_swap, swap_patches
 from .training import DecoderTrainConfig, DecoderTrainResult, train_decoder, train_files
 
 __all__ = [
@@ -25,11 +25,14 @@ __all__ = [
     "DecoderTrainResult",
     "InverseNet",
     "PhotoFolder",
+    "StylePatches",
     "checkpoint_path",
+    "encode_style",
     "load_decoder",
     "run_files",
     "style_swap",
     "stylize",
+    "swap_patches",
     "train_decoder",
     "train_files",
 ]

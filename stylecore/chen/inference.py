@@ -21,11 +21,11 @@ from ..features import VGGFeatures
 from ..finish import FinishOptions, save_finished
 from ..images import MAX_SIDE, image_to_tensor, load_image, output_format
 from ..modelfile import is_untrained
-from ..options import check_number
+from ..options import check_choice, check_number
 from ..progress import Progress, ProgressCallback
 from ..record import RunRecord
 from .network import LAYER, InverseNet, load_decoder
-from .swap import style_swap
+from .swap import SEARCHES, encode_style, swap_patches
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +38,7 @@ class ChenConfig(FinishOptions):
     stride: int = 1
     style_size: int | None = 256  # longer side of the style image; None keeps it as it is
     size: int | None = None  # longer side of the output; None keeps the content's size
+    search: str = "fast"  # "fast": projected shortlist + exact re-rank; "exact": every patch (swap.py)
 
     def validate(self) -> None:
         super().validate()
@@ -45,6 +46,7 @@ class ChenConfig(FinishOptions):
         check_number("stride", self.stride, 1, self.patch, integer=True)
         check_number("style_size", self.style_size, MIN_SIDE, 1024, integer=True, optional=True)
         check_number("size", self.size, MIN_SIDE, MAX_SIDE, integer=True, optional=True)
+        check_choice("search", self.search, SEARCHES)
 
 
 @dataclass
@@ -86,7 +88,8 @@ def stylize(
         seconds["encode"] = time.perf_counter() - tick
         tick = time.perf_counter()
         stage("swap", 1)
-        swapped = style_swap(content_features, style_features, patch=config.patch, stride=config.stride)
+        patches = encode_style(style_features, patch=config.patch, stride=config.stride, search=config.search)
+        swapped = swap_patches(content_features, patches, stride=config.stride)
         seconds["swap"] = time.perf_counter() - tick
         tick = time.perf_counter()
         stage("decode", 2)

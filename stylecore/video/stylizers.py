@@ -60,7 +60,7 @@ def chen_stylizer(
     config: chen.ChenConfig | None = None,
     decoder_name: str | None = None,
 ) -> Stylizer:
-    """Chen style swap with the style's patches encoded once for the whole video."""
+    """Chen style swap with the style's patches (and the fast search's projection) encoded once for the whole video."""
     config = config or chen.ChenConfig()
     decoder_name = decoder_name or Path(decoder).name
     net, meta = chen.load_decoder(decoder)
@@ -69,11 +69,16 @@ def chen_stylizer(
     encoder = VGGFeatures((chen.LAYER,), weights=trained.get("weights")).to(device)  # the VGG the decoder inverts
     with torch.inference_mode():
         style_image = image_to_tensor(load_image(style, size=config.style_size).rgb, device)
-        style_features = encoder(style_image)[chen.LAYER].contiguous()
+        patches = chen.encode_style(
+            encoder(style_image)[chen.LAYER].contiguous(),
+            patch=config.patch,
+            stride=config.stride,
+            search=config.search,
+        )
 
     def fn(frames: Tensor) -> Tensor:
         swapped = [
-            chen.style_swap(features[None].contiguous(), style_features, patch=config.patch, stride=config.stride)
+            chen.swap_patches(features[None].contiguous(), patches, stride=config.stride)
             for features in encoder(frames)[chen.LAYER]
         ]
         return net(torch.cat(swapped)).clamp(0, 1)
