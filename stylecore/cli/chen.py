@@ -9,6 +9,7 @@ from ..chen import ChenConfig, DecoderTrainConfig, run_files, train_files
 from .common import (
     DEVICE_HELP,
     add_finish_arguments,
+    add_tile_arguments,
     add_training_arguments,
     finish_options,
     progress_bar,
@@ -29,6 +30,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     run.add_argument("--size", type=int, help="longer side of the result in pixels (default: the photo's size)")
     run.add_argument("--style-size", type=int, default=defaults.style_size, help=f"default {defaults.style_size}")
     run.add_argument("--device", help=DEVICE_HELP)
+    add_tile_arguments(run)
     add_finish_arguments(run)
     run.set_defaults(func=_run)
 
@@ -44,7 +46,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     config = ChenConfig(
-        patch=args.patch, stride=args.stride, style_size=args.style_size, size=args.size, **finish_options(args)
+        patch=args.patch,
+        stride=args.stride,
+        style_size=args.style_size,
+        size=args.size,
+        tile=args.tile,
+        **finish_options(args),
     )
     with progress_bar("chen") as on_progress:
         record = run_files(
