@@ -117,11 +117,29 @@ def seams(sides: list[int], tile: int) -> list[str]:
     return rows
 
 
+def print_table(folder: Path, args: argparse.Namespace) -> None:
+    print("\n| stylizer | side | run | engine | seconds | s / MP | peak RSS MB | peak - before, MB | MB / MP |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for stylizer in args.stylizers:
+        for side in args.sizes:
+            tile = args.tile if side > args.tile else args.tile // 2
+            runs = [(f"tiles of {tile}", tile)]
+            if side <= args.whole_up_to:
+                runs.insert(0, ("whole", 0))
+            for name, setting in runs:
+                row = measure(folder, stylizer, side, setting)
+                megapixels = side * side / 1e6
+                grown = row["peak_mb"] - row["before_mb"]
+                cells = [row["engine"], f"{row['seconds']:.1f}", f"{row['seconds'] / megapixels:.1f}"]
+                cells += [f"{row['peak_mb']:.0f}", f"{grown:.0f}", f"{grown / megapixels:.0f}"]
+                print(f"| {stylizer} | {side} | {name} | {' | '.join(cells)} |", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[512, 1024, 2048])
     parser.add_argument("--tile", type=int, default=tiles.TILE_SIZE)
-    parser.add_argument("--stylizers", nargs="+", default=["johnson-standard", "johnson-light", "chen"])
+    parser.add_argument("--stylizers", nargs="*", default=["johnson-standard", "johnson-light", "chen"])
     parser.add_argument("--whole-up-to", type=int, default=2048, help="largest side also run whole")
     parser.add_argument("--seam-sizes", type=int, nargs="*", default=[1024, 2048])
     parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
@@ -135,21 +153,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder_name:
         folder = Path(folder_name)
         prepare(folder, args.sizes)
-        print("\n| stylizer | side | run | engine | seconds | s / MP | peak RSS MB | peak - before, MB | MB / MP |")
-        print("|---|---|---|---|---|---|---|---|---|")
-        for stylizer in args.stylizers:
-            for side in args.sizes:
-                tile = args.tile if side > args.tile else args.tile // 2
-                runs = [(f"tiles of {tile}", tile)]
-                if side <= args.whole_up_to:
-                    runs.insert(0, ("whole", 0))
-                for name, setting in runs:
-                    row = measure(folder, stylizer, side, setting)
-                    megapixels = side * side / 1e6
-                    grown = row["peak_mb"] - row["before_mb"]
-                    cells = [row["engine"], f"{row['seconds']:.1f}", f"{row['seconds'] / megapixels:.1f}"]
-                    cells += [f"{row['peak_mb']:.0f}", f"{grown:.0f}", f"{grown / megapixels:.0f}"]
-                    print(f"| {stylizer} | {side} | {name} | {' | '.join(cells)} |", flush=True)
+        if args.stylizers:
+            print_table(folder, args)
     if args.seam_sizes:
         print(
             "\n| side | tile | output spread | tiled vs whole, border / elsewhere | same, each tile its own statistics "
