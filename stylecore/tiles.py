@@ -1,7 +1,7 @@
 """High resolution for the feed-forward stylizers (Johnson, Chen): an image in overlapping tiles.
 
 ``tiled`` cuts a (1, C, H, W) image into tiles at most ``tile`` pixels a side that overlap by at
-least ``overlap``, runs a tile function on one tile at a time (peak memory: one tile's run) and
+least ``overlap``, runs a tile function on one tile at a time (so peak memory is one tile's run) and
 blends the outputs into one preallocated result. Each tile's weight rises along a raised cosine
 from ~0 at its edge to 1 across the overlap with each neighbour, so the pixels a tile paints worst
 (next to its cut edges, where its convolutions padded) count least, and there is no hard seam.
@@ -10,8 +10,9 @@ A network with instance norm normalises by each image's own statistics: a tile s
 statistics than the whole image, and its colours and contrast drift from tile to tile.
 ``shared_instance_norm`` records every InstanceNorm2d's statistics once, on the whole image scaled
 down to at most twice the tile's side (``downscaled``), and normalises every tile with those: the
-tiles then join without a trace (bench/tiles.py: under half a level of 255 at the borders), and
-the result differs from a whole run only as far as the scaled-down statistics differ.
+tiles then join without a seam (bench/tiles.py, tiled vs whole: 0.5 levels of 255 at the borders,
+0.0 elsewhere; with each tile's own statistics 32 and 33), and the result differs from a whole run only as far as the scaled-down
+statistics differ. That statistics run is the largest network run of a tiled photo.
 
 Tile starts are multiples of 4 so that the networks' 1/4-size grids (stride-2 convolutions,
 pixel-unshuffle, VGG's pooling) line up with those of the whole image.
