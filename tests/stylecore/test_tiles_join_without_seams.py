@@ -16,8 +16,8 @@ from .conftest import photo
 SIDE, TILE = 320, 256  # 2 x 2 tiles; the statistics image (twice a tile's side) is the whole photo
 # One level of 255: what rounding to 8 bits changes anyway. Whole and tiled runs differ by float
 # rounding in the interior (~0.001 levels) and by a few tenths of a level where tiles blend (their
-# padded edges weigh ~0 but not 0); a tile painted with its own statistics or cut without blending
-# differs by tens of levels (bench/tiles.py).
+# padded edges weigh ~0 but not 0); a tile painted with its own statistics differs by tens of levels
+# (below, and bench/tiles.py).
 TOLERANCE = 1.0
 
 
