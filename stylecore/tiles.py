@@ -11,8 +11,9 @@ statistics than the whole image, and its colours and contrast drift from tile to
 ``shared_instance_norm`` records every InstanceNorm2d's statistics once, on the whole image scaled
 down to at most twice the tile's side (``downscaled``), and normalises every tile with those: the
 tiles then join without a seam (bench/tiles.py, tiled vs whole: 0.5 levels of 255 at the borders,
-0.0 elsewhere; with each tile's own statistics 32 and 33), and the result differs from a whole run only as far as the scaled-down
-statistics differ. That statistics run is the largest network run of a tiled photo.
+0.0 elsewhere; with each tile's own statistics 32 and 33), and the result differs from a whole run
+only as far as the scaled-down statistics differ. That statistics run is the largest network run of
+a tiled photo.
 
 Tile starts are multiples of 4 so that the networks' 1/4-size grids (stride-2 convolutions,
 pixel-unshuffle, VGG's pooling) line up with those of the whole image.
