@@ -16,7 +16,7 @@ from django import forms
 
 from gallery.core.files import local_copy
 from gallery.studio.algorithms import Algorithm, FinishOptionsForm, RunInputs, Timing, finish_options, one_pass_work
-from stylecore import chen, johnson
+from stylecore import chen, johnson, tiles
 from stylecore.errors import OptionError
 from stylecore.progress import ProgressCallback
 from stylecore.record import RunRecord
@@ -63,6 +63,17 @@ def result_size_field() -> forms.IntegerField:
     )
 
 
+def tile_field() -> forms.IntegerField:
+    return forms.IntegerField(
+        required=False,
+        label="Tile size",
+        help_text=(
+            "Large photos are stylized in tiles of this many pixels, which needs less memory; "
+            f"leave empty for automatic (tiles of {tiles.TILE_SIZE} above {tiles.TILE_ABOVE} pixels), 0 for never."
+        ),
+    )
+
+
 @dataclass(frozen=True)
 class ModelRun:
     """A job's trained network, looked up again in the worker, and its stylecore config."""
@@ -86,12 +97,13 @@ class JohnsonOptionsForm(ModelOptionsForm):
         Kind.JOHNSON, missing=NO_JOHNSON_MODEL, label="Style model", empty_label="Choose a style"
     )
     size = result_size_field()
+    tile = tile_field()
 
 
 def _johnson_config(options: Mapping[str, Any], style_weights: Sequence[float]) -> ModelRun:
     return ModelRun(
         model=enabled_model(options.get("model"), Kind.JOHNSON, "model"),
-        config=johnson.JohnsonConfig(size=options.get("size"), **finish_options(options)),
+        config=johnson.JohnsonConfig(size=options.get("size"), tile=options.get("tile"), **finish_options(options)),
     )
 
 
@@ -139,6 +151,7 @@ class ChenOptionsForm(ModelOptionsForm):
     stride = forms.IntegerField(initial=_CHEN.stride, help_text="Patch step; at most the patch size.")
     style_size = forms.IntegerField(initial=_CHEN.style_size, help_text="Longer side the style image is scaled to.")
     size = result_size_field()
+    tile = tile_field()
 
 
 def _chen_config(options: Mapping[str, Any], style_weights: Sequence[float]) -> ModelRun:
@@ -149,6 +162,7 @@ def _chen_config(options: Mapping[str, Any], style_weights: Sequence[float]) -> 
             stride=options["stride"],
             style_size=options["style_size"],
             size=options.get("size"),
+            tile=options.get("tile"),
             **finish_options(options),
         ),
     )

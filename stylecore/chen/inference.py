@@ -15,6 +15,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
+from .. import tiles
 from ..devices import describe_device, pick_device
 from ..errors import ImageError
 from ..features import VGGFeatures
@@ -39,9 +40,11 @@ class ChenConfig(FinishOptions):
     style_size: int | None = 256  # longer side of the style image; None keeps it as it is
     size: int | None = None  # longer side of the output; None keeps the content's size
     search: str = "fast"  # "fast": projected shortlist + exact re-rank; "exact": every patch (swap.py)
+    tile: int | None = None  # tile side (tiles.py); None: tiles above tiles.TILE_ABOVE px, 0: never
 
     def validate(self) -> None:
         super().validate()
+        tiles.check_tile(self.tile)
         check_number("patch", self.patch, 1, 9, integer=True)
         check_number("stride", self.stride, 1, self.patch, integer=True)
         check_number("style_size", self.style_size, MIN_SIDE, 1024, integer=True, optional=True)
@@ -63,42 +66,57 @@ def stylize(
     decoder: InverseNet,
     encoder: VGGFeatures,
     on_progress: ProgressCallback | None = None,
+    tile: int | None = None,
 ) -> ChenResult:
     """Content (1, 3, H, W) and style (1, 3, h, w) in [0, 1] -> stylized, with stage timings.
 
-    Three short stages: progress is reported for each, a stop request cannot cut one short.
+    Three short stages: progress is reported for each, a stop request cannot cut one short. With
+    ``tile``, the content goes through encode, swap and decode one tile at a time (tiles.py), each
+    tile reported as a step of the "tiles" stage; the style is encoded once.
     """
     for image in (content, style):
         if min(image.shape[-2:]) < MIN_SIDE:
             raise ImageError(
                 f"An image is too small: {image.shape[-1]}x{image.shape[-2]} pixels (at least {MIN_SIDE})."
             )
-    height, width = content.shape[-2:]
-    seconds: dict[str, float] = {}
+    seconds = dict.fromkeys(("encode", "swap", "decode"), 0.0)
 
     def stage(name: str, step: int) -> None:
-        if on_progress is not None:
+        if on_progress is not None and tile is None:
             on_progress(Progress(step=step, total=3, stage=name))
 
-    with torch.inference_mode():
+    def paint(part: Tensor) -> Tensor:
+        """Content (or a tile of it) -> its stylized pixels."""
+        height, width = part.shape[-2:]
         tick = time.perf_counter()
         stage("encode", 0)
-        content_features = encoder(content)[LAYER].contiguous()
-        style_features = encoder(style)[LAYER].contiguous()
-        seconds["encode"] = time.perf_counter() - tick
+        content_features = encoder(part)[LAYER].contiguous()
+        seconds["encode"] += time.perf_counter() - tick
         tick = time.perf_counter()
         stage("swap", 1)
-        patches = encode_style(style_features, patch=config.patch, stride=config.stride, search=config.search)
         swapped = swap_patches(content_features, patches, stride=config.stride)
-        seconds["swap"] = time.perf_counter() - tick
+        seconds["swap"] += time.perf_counter() - tick
         tick = time.perf_counter()
         stage("decode", 2)
         image = decoder(swapped).clamp_(0, 1)
         # VGG's pooling floors odd sides; bring the result back to the content's exact size
         if image.shape[-2:] != (height, width):
             image = F.interpolate(image, size=(height, width), mode="bilinear", align_corners=False)
-        seconds["decode"] = time.perf_counter() - tick
+        seconds["decode"] += time.perf_counter() - tick
         stage("decode", 3)
+        return image
+
+    with torch.inference_mode():
+        tick = time.perf_counter()
+        style_features = encoder(style)[LAYER].contiguous()
+        seconds["encode"] += time.perf_counter() - tick
+        tick = time.perf_counter()
+        patches = encode_style(style_features, patch=config.patch, stride=config.stride, search=config.search)
+        seconds["swap"] += time.perf_counter() - tick
+        if tile is None:
+            image = paint(content)
+        else:
+            image = tiles.run_in_tiles(content, paint, tile=tile, network=decoder, on_tile=tiles.reporter(on_progress))
     return ChenResult(image=image, seconds={k: round(v, 4) for k, v in seconds.items()})
 
 
@@ -128,6 +146,7 @@ def run_files(
     loaded = load_image(content, size=config.size)
     style_image = load_image(style, size=config.style_size).rgb
     photo = image_to_tensor(loaded.rgb, torch_device)
+    tile = tiles.tile_side(config.tile, *photo.shape[-2:])
     result = stylize(
         photo,
         image_to_tensor(style_image, torch_device),
@@ -135,10 +154,11 @@ def run_files(
         decoder=net.to(torch_device),
         encoder=encoder,
         on_progress=on_progress,
+        tile=tile,
     )
     record = RunRecord(
         algorithm="chen",
-        params={**config.to_params(), "decoder": decoder_name, "seconds": result.seconds},
+        params={**config.to_params(), "decoder": decoder_name, "seconds": result.seconds, "tiled": tile},
         device=describe_device(torch_device),
         weights=f"{encoder.weights_source} (decoder {decoder_name})",
         random_weights=encoder.random_weights or is_untrained(meta),

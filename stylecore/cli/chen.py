@@ -11,6 +11,7 @@ from .batch import add_batch_argument, expand, run_pairs
 from .common import (
     DEVICE_HELP,
     add_finish_arguments,
+    add_tile_arguments,
     add_training_arguments,
     finish_options,
     progress_bar,
@@ -40,6 +41,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "at 50 dB PSNR of exact; the swap takes ~1/7 of exact's time); 'exact' scores every style patch",
     )
     run.add_argument("--device", help=DEVICE_HELP)
+    add_tile_arguments(run)
     add_finish_arguments(run)
     add_batch_argument(run)
     run.set_defaults(func=_run)
@@ -61,6 +63,7 @@ def _run(args: argparse.Namespace) -> int:
         style_size=args.style_size,
         size=args.size,
         search=args.search,
+        tile=args.tile,
         **finish_options(args),
     )
     if args.batch:

@@ -15,6 +15,7 @@ from ..errors import OptionError
 from ..images import save_image
 from ..progress import Progress
 from ..record import RunRecord
+from ..tiles import TILE_ABOVE, TILE_SIZE
 from ..training import TrainOptions
 
 DEVICE_HELP = f"{', '.join(DEVICE_CHOICES)} (default: STYLECORE_DEVICE or auto)"
@@ -70,6 +71,18 @@ def finish_options(args: argparse.Namespace) -> dict:
     if args.strength is not None:
         options["strength"] = convert("strength", args.strength, float)
     return options
+
+
+def add_tile_arguments(parser: argparse.ArgumentParser) -> None:
+    """--tile SIZE / --no-tile: how a large photo is cut for a feed-forward network (stylecore.tiles)."""
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument(
+        "--tile",
+        type=int,
+        metavar="SIZE",
+        help=f"work in tiles of SIZE pixels (bounded memory; default: tiles of {TILE_SIZE} above {TILE_ABOVE} px)",
+    )
+    group.add_argument("--no-tile", dest="tile", action="store_const", const=0, help="run the whole photo at once")
 
 
 def add_training_arguments(parser: argparse.ArgumentParser, defaults: TrainOptions, what: str) -> None:

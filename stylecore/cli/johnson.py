@@ -10,6 +10,7 @@ from .batch import MODEL_SUFFIXES, add_batch_argument, expand, run_pairs
 from .common import (
     DEVICE_HELP,
     add_finish_arguments,
+    add_tile_arguments,
     add_training_arguments,
     finish_options,
     progress_bar,
@@ -25,6 +26,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     run.add_argument("-o", "--output", type=Path, required=True, help="result file (.png keeps alpha, .jpg)")
     run.add_argument("--size", type=int, help="longer side of the result in pixels (default: the photo's size)")
     run.add_argument("--device", help=DEVICE_HELP)
+    add_tile_arguments(run)
     add_finish_arguments(run)
     add_batch_argument(run)
     run.set_defaults(func=_run)
@@ -63,7 +65,7 @@ def _run(args: argparse.Namespace) -> int:
             args.model,
             args.content,
             args.output,
-            JohnsonConfig(size=args.size, **finish_options(args)),
+            JohnsonConfig(size=args.size, tile=args.tile, **finish_options(args)),
             device=args.device,
             on_progress=on_progress,
         )

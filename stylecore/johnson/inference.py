@@ -7,14 +7,16 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import tiles
 from ..devices import describe_device, pick_device
+from ..errors import OptionError
 from ..finish import FinishOptions, save_finished
 from ..images import MAX_SIDE, image_to_tensor, load_image, output_format
 from ..modelfile import is_untrained
 from ..options import check_number
 from ..progress import Progress, ProgressCallback
 from ..record import RunRecord
-from .network import MIN_SIDE
+from .network import MIN_SIDE, stylize
 from .runtime import cached_model, frame_function
 
 log = logging.getLogger(__name__)
@@ -23,10 +25,12 @@ log = logging.getLogger(__name__)
 @dataclass
 class JohnsonConfig(FinishOptions):
     size: int | None = None  # longer side of the output; None keeps the input size
+    tile: int | None = None  # tile side (tiles.py); None: tiles above tiles.TILE_ABOVE px, 0: never
 
     def validate(self) -> None:
         super().validate()
         check_number("size", self.size, MIN_SIDE, MAX_SIDE, integer=True, optional=True)
+        tiles.check_tile(self.tile)
 
 
 def run_files(
@@ -43,7 +47,8 @@ def run_files(
 ) -> RunRecord:
     """Stylize one photo with a trained model and save it with its RunRecord.
 
-    ``engine``: see frame_function. ``model_name``: what the record calls the model (the name
+    ``engine``: see frame_function; a photo in tiles runs on PyTorch (its instance norms are
+    shared across tiles, tiles.py). ``model_name``: what the record calls the model (the name
     people know it by; default: the file name). One forward pass: progress is reported, but a
     stop request cannot cut it short. ``layers``: a folder to also keep the full-strength result and
     the photo in (finish.py).
@@ -55,12 +60,21 @@ def run_files(
     torch_device = pick_device(device)
     model_state = cached_model(model)
     net, meta = model_state.net, model_state.meta
-    run, engine = frame_function(model_state, torch_device, engine)
     loaded = load_image(content, size=config.size)
     if on_progress is not None:
         on_progress(Progress(step=0, total=1, stage="stylize"))
     photo = image_to_tensor(loaded.rgb, torch_device)
-    result = run(photo)
+    tile = tiles.tile_side(config.tile, *photo.shape[-2:])
+    if tile is None:
+        run, engine = frame_function(model_state, torch_device, engine)
+        result = run(photo)
+    else:
+        if engine == "onnx":
+            raise OptionError("engine", "a photo in tiles runs on the torch engine; choose no tiles for onnx")
+        net, engine = net.to(torch_device), "torch"
+        result = tiles.run_in_tiles(
+            photo, lambda part: stylize(net, part), tile=tile, network=net, on_tile=tiles.reporter(on_progress)
+        )
     if on_progress is not None:
         on_progress(Progress(step=1, total=1, stage="stylize"))
     trained = meta.get("training", {})
@@ -72,6 +86,7 @@ def run_files(
             "style": meta.get("style"),
             "variant": net.variant,
             "engine": engine,
+            "tiled": tile,
         },
         device=describe_device(torch_device),
         weights=f"{model_name} (VGG for training: {trained.get('vgg_weights', 'unknown')})",

@@ -1,0 +1,202 @@
+"""High resolution for the feed-forward stylizers (Johnson, Chen): an image in overlapping tiles.
+
+``tiled`` cuts a (1, C, H, W) image into tiles at most ``tile`` pixels a side that overlap by at
+least ``overlap``, runs a tile function on one tile at a time (so peak memory is one tile's run) and
+blends the outputs into one preallocated result. Each tile's weight rises along a raised cosine
+from ~0 at its edge to 1 across the overlap with each neighbour, so the pixels a tile paints worst
+(next to its cut edges, where its convolutions padded) count least, and there is no hard seam.
+
+A network with instance norm normalises by each image's own statistics: a tile sees other
+statistics than the whole image, and its colours and contrast drift from tile to tile.
+``shared_instance_norm`` records every InstanceNorm2d's statistics once, on the whole image scaled
+down to at most twice the tile's side (``downscaled``), and normalises every tile with those: the
+tiles then join without a seam (bench/tiles.py, tiled vs whole: 0.5 levels of 255 at the borders,
+0.0 elsewhere; with each tile's own statistics 32 and 33), and the result differs from a whole run
+only as far as the scaled-down statistics differ. That statistics run is the largest network run of
+a tiled photo.
+
+Tile starts are multiples of 4 so that the networks' 1/4-size grids (stride-2 convolutions,
+pixel-unshuffle, VGG's pooling) line up with those of the whole image.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor, nn
+
+from .errors import OptionError
+from .images import MAX_SIDE
+from .progress import Progress, ProgressCallback
+
+TILE_ABOVE = 1024  # "automatic": work in tiles when the longer side is larger than this
+TILE_SIZE = 512  # the automatic tile side (bench/tiles.py: peak memory and seams)
+OVERLAP = 64  # at least this much overlap between neighbours: about how far the standard network sees
+MIN_TILE = 4 * OVERLAP  # smaller tiles would be mostly overlap
+STATS_SCALE = 2  # instance-norm statistics come from the whole image at up to this many tiles' side
+_MULTIPLE = 4
+
+
+def check_tile(value: object) -> None:
+    """The ``tile`` option: None (automatic), 0 (never) or a tile side in MIN_TILE..MAX_SIDE."""
+    if value is None or (value == 0 and type(value) is int):
+        return
+    if type(value) is not int or not MIN_TILE <= value <= MAX_SIDE:
+        raise OptionError("tile", f"must be empty (automatic), 0 (never) or {MIN_TILE} to {MAX_SIDE}, not {value!r}")
+
+
+def tile_side(setting: int | None, height: int, width: int) -> int | None:
+    """The tile side to use for an image, or None to run it whole (``setting``: see check_tile)."""
+    if setting == 0:
+        return None
+    side = TILE_SIZE if setting is None else setting
+    if setting is None and max(height, width) <= TILE_ABOVE:
+        return None
+    side -= side % _MULTIPLE
+    return side if max(height, width) > side else None
+
+
+def tile_spans(length: int, tile: int, overlap: int) -> list[tuple[int, int]]:
+    """(start, stop) of the tiles along one side: as few as fit, all one size (at most `tile`),
+    starts on multiples of 4, neighbours overlapping by at least `overlap`, the last ending at `length`."""
+    if length <= tile:
+        return [(0, length)]
+    slack = 2 * _MULTIPLE  # rounding starts and sides to multiples of 4 may cost up to 7 pixels of overlap
+    count = math.ceil((length - overlap - slack) / (tile - overlap - slack - _MULTIPLE))
+    side = min(tile, _round_up(math.ceil((length + (count - 1) * (overlap + slack)) / count)))
+    step = (length - side) / (count - 1)
+    starts = [int(i * step) // _MULTIPLE * _MULTIPLE for i in range(count - 1)] + [_round_up(length - side)]
+    return [(start, min(start + side, length)) for start in starts]
+
+
+def _round_up(value: int) -> int:
+    return -(-value // _MULTIPLE) * _MULTIPLE
+
+
+def _weights(spans: list[tuple[int, int]], index: int, device: torch.device) -> Tensor:
+    """One tile's blending weights along one side: a raised cosine up across the overlap with the
+    previous tile and down across the overlap with the next, 1 elsewhere."""
+    start, stop = spans[index]
+    weights = torch.ones(stop - start, device=device)
+    if index > 0:
+        ramp = spans[index - 1][1] - start
+        weights[:ramp] *= _ramp(ramp, device)
+    if index + 1 < len(spans):
+        ramp = stop - spans[index + 1][0]
+        weights[-ramp:] *= _ramp(ramp, device).flip(0)
+    return weights
+
+
+def _ramp(length: int, device: torch.device) -> Tensor:
+    """length values rising from ~0 to ~1 along a raised cosine (never exactly 0: every pixel counts)."""
+    t = (torch.arange(length, device=device, dtype=torch.float32) + 0.5) / length
+    return 0.5 - 0.5 * torch.cos(math.pi * t)
+
+
+def tiled(
+    image: Tensor,
+    function: Callable[[Tensor], Tensor],
+    *,
+    tile: int,
+    overlap: int = OVERLAP,
+    on_tile: Callable[[int, int], None] | None = None,
+) -> Tensor:
+    """`function` (a (1, C, h, w) tile -> (1, C', h, w)) over `image` in blended tiles, one at a time.
+
+    ``on_tile(done, count)`` is called after each tile.
+    """
+    height, width = image.shape[-2:]
+    rows, columns = tile_spans(height, tile, overlap), tile_spans(width, tile, overlap)
+    device = image.device
+    row_weights = [_weights(rows, i, device) for i in range(len(rows))]
+    column_weights = [_weights(columns, j, device) for j in range(len(columns))]
+    output: Tensor | None = None
+    for i, (top, bottom) in enumerate(rows):
+        for j, (left, right) in enumerate(columns):
+            painted = function(image[..., top:bottom, left:right])
+            if output is None:  # allocated once the tile function has told the channel count
+                output = painted.new_zeros((*painted.shape[:-2], height, width))
+            weight = row_weights[i][:, None] * column_weights[j][None, :]
+            output[..., top:bottom, left:right].addcmul_(painted, weight)
+            if on_tile is not None:
+                on_tile(i * len(columns) + j + 1, len(rows) * len(columns))
+    # the weights are a product of per-side weights, so their sum at each pixel is too
+    row_sums, column_sums = _sums(rows, row_weights, height), _sums(columns, column_weights, width)
+    return output.div_(row_sums[:, None] * column_sums[None, :])
+
+
+def _sums(spans: list[tuple[int, int]], weights: list[Tensor], length: int) -> Tensor:
+    total = torch.zeros(length, device=weights[0].device)
+    for (start, stop), weight in zip(spans, weights, strict=True):
+        total[start:stop] += weight
+    return total
+
+
+def run_in_tiles(
+    image: Tensor,
+    function: Callable[[Tensor], Tensor],
+    *,
+    tile: int,
+    network: nn.Module,
+    on_tile: Callable[[int, int], None] | None = None,
+) -> Tensor:
+    """`function` over `image` in tiles (``tiled``), with `network`'s instance norms using the
+    statistics of the whole image at up to twice the tile's side (peak memory: that run's)."""
+    with shared_instance_norm(network, lambda: function(downscaled(image, (STATS_SCALE * tile) ** 2))):
+        return tiled(image, function, tile=tile, on_tile=on_tile)
+
+
+def reporter(on_progress: ProgressCallback | None) -> Callable[[int, int], None] | None:
+    """An ``on_tile`` that reports each tile done as a step of the "tiles" stage."""
+    if on_progress is None:
+        return None
+    return lambda done, count: on_progress(Progress(step=done, total=count, stage="tiles"))
+
+
+def downscaled(image: Tensor, area: int) -> Tensor:
+    """The image scaled down (antialiased) to at most `area` pixels; as it is when already smaller."""
+    height, width = image.shape[-2:]
+    scale = math.sqrt(area / (height * width))
+    if scale >= 1:
+        return image
+    size = (max(_MULTIPLE * 4, round(height * scale)), max(_MULTIPLE * 4, round(width * scale)))
+    return F.interpolate(image, size=size, mode="bilinear", antialias=True, align_corners=False)
+
+
+@contextmanager
+def shared_instance_norm(network: nn.Module, reference: Callable[[], object]) -> Iterator[None]:
+    """Run `reference()` (the network on the whole image, scaled down) recording each
+    InstanceNorm2d's per-channel mean and variance; inside the block every InstanceNorm2d of
+    `network` normalises with those instead of its input's own statistics."""
+    norms = [module for module in network.modules() if isinstance(module, nn.InstanceNorm2d)]
+    if not norms:  # nothing to share: no reference run
+        yield
+        return
+    recorded: dict[nn.InstanceNorm2d, tuple[Tensor, Tensor]] = {}
+
+    def record(module: nn.InstanceNorm2d, inputs: tuple[Tensor, ...]) -> None:
+        (x,) = inputs
+        var, mean = torch.var_mean(x, dim=(0, 2, 3), correction=0)
+        recorded[module] = (mean, var)
+
+    hooks = [norm.register_forward_pre_hook(record) for norm in norms]
+    try:
+        reference()
+    finally:
+        for hook in hooks:
+            hook.remove()
+    for norm in norms:
+        mean, var = recorded[norm]
+        # batch norm in eval mode is exactly instance norm with given statistics
+        norm.forward = lambda x, norm=norm, mean=mean, var=var: F.batch_norm(
+            x, mean, var, norm.weight, norm.bias, training=False, eps=norm.eps
+        )
+    try:
+        yield
+    finally:
+        for norm in norms:
+            del norm.forward
