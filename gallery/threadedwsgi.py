@@ -10,6 +10,11 @@ database connection (CONN_MAX_AGE), bounded by WEB_THREADS per process. WebSocke
 The body has been bounded by `gallery.bodylimits.BodyLimitGuard` in front of this; it is spooled to a temporary
 file past FILE_UPLOAD_MAX_MEMORY_SIZE, as Django's ASGI handler did. A client that leaves before its body is
 complete never reaches Django.
+
+Why not a2wsgi's WSGIMiddleware (measured 2026-11-30, bench/README.md "a2wsgi compared"): 15-17% more server CPU
+per request (gallery, progress JSON), ~40x the CPU for a streamed file (one event-loop crossing per 4 KB piece;
+here one per CHUNK), and it reads the body from a pool thread, so slow uploads hold threads and a chunked body cut
+at its limit gets Django's 400/403 instead of the guard's 413.
 """
 
 from __future__ import annotations
