@@ -23,7 +23,7 @@ def test_a_johnson_job_runs_with_the_chosen_model(worker, owner, owner_client, u
     job = worker.wait_for(Job.objects.latest("id").pk, Job.FINISHED_STATES, timeout=120)
 
     assert job.state == Job.State.SUCCEEDED, job.message
-    assert job.options == {"model": model.pk, "size": 40, "strength": 1.0, "preserve_colors": False}
+    assert job.options == {"model": model.pk, "size": 40, "strength": 1.0, "preserve_colors": False, "tile": None}
     result = Result.objects.get(job=job)
     assert result.algorithm == "johnson" and result.params["model"] == "Waves"
     assert result.title == f"{content.title} × Waves"  # named after the model, like a style
