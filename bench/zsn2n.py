@@ -217,12 +217,13 @@ def timing_table(photos: list[str], size: int, sigma: float, steps: int, default
         )
 
 
-def large_run(args: tuple[str, str, int]) -> tuple[float, float, int, int]:
+def large_run(args: tuple[str, str, int, int | None]) -> tuple[float, float, int, int]:
     """In a fresh process: run_files as the worker does (decode, denoise, encode) with `threads`
-    torch threads; (wall s, CPU s, steps, peak RSS in MiB of the whole process)."""
-    noisy, out, threads = args
+    torch threads, `steps` (None: the default run); (wall s, CPU s, steps, peak RSS MiB of the process)."""
+    noisy, out, threads, steps = args
     torch.set_num_threads(threads)
-    record, wall, cpu = timed(lambda: run_files(Path(noisy), Path(out), DenoiseConfig(seed=0), device="cpu"))
+    config = DenoiseConfig(seed=0, steps=steps)
+    record, wall, cpu = timed(lambda: run_files(Path(noisy), Path(out), config, device="cpu"))
     return wall, cpu, record.steps_done, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
 
 
@@ -231,20 +232,30 @@ def plain_step_seconds(noisy: torch.Tensor, steps: int) -> float:
     return timed(lambda: plain_loop(noisy, steps=steps))[1] / steps
 
 
-def large_table(sigmas: list[float], threads: int, plain_steps: int) -> None:
-    print(f"\n### Whole runs (run_files), {threads} torch threads, each in a fresh process\n")
+def large_table(sigmas: list[float], threads: int, plain_steps: int, images: list[str], steps: int | None) -> None:
+    runs = "the default run" if steps is None else f"{steps} steps"
+    print(f"\n### Whole runs (run_files, {runs}), {threads} torch threads, each in a fresh process\n")
     print(
         "| image | sigma | noisy | NLM (s) | ours (steps) | ours - NLM | ours s (CPU s) | peak RSS MiB "
         "| plain loop s/step | plain 2000 steps s (est.) | ours / plain 2000 |"
     )
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     base = mosaic()
-    images = {"1 MP mosaic (1000x1000)": base, "12 MP (the mosaic 4 x 3, 4000x3000)": np.tile(base, (3, 4, 1))}
+    images = {
+        label: img
+        for name, label, img in (
+            ("1mp", "1 MP mosaic (1000x1000)", base),
+            ("12mp", "12 MP (the mosaic 4 x 3, 4000x3000)", np.tile(base, (3, 4, 1))),
+        )
+        if name in images
+    }
     with tempfile.TemporaryDirectory() as tmp:
         for label, img in images.items():
             clean = as_tensor(img)
             for sigma in sigmas:
-                noisy_file, out_file = Path(tmp) / "noisy.png", Path(tmp) / "out.png"
+                # a noisy 12 MP PNG is over the loader's 30 MB: larger photos go in as JPEG, as phones make them
+                suffix = ".png" if img.size <= 3_000_000 else ".jpg"
+                noisy_file, out_file = Path(tmp) / f"noisy{suffix}", Path(tmp) / "out.png"
                 save_image(tensor_to_image(add_noise(clean, sigma, seed=1)), noisy_file)
                 noisy = image_to_tensor(load_image(noisy_file).rgb)  # as the worker sees it: 8 bits
                 nlm_cell = "-"
@@ -253,7 +264,7 @@ def large_table(sigmas: list[float], threads: int, plain_steps: int) -> None:
                     p_nlm = psnr(denoised, clean)
                     nlm_cell = f"{p_nlm:.2f} ({wall:.0f})"
                 with multiprocessing.get_context("spawn").Pool(1) as pool:
-                    wall, cpu, steps, rss = pool.apply(large_run, ((str(noisy_file), str(out_file), threads),))
+                    wall, cpu, steps, rss = pool.apply(large_run, ((str(noisy_file), str(out_file), threads, steps),))
                 p_ours = psnr(image_to_tensor(load_image(out_file).rgb), clean)
                 delta = f"{p_ours - p_nlm:+.2f}" if nlm_cell != "-" else "-"
                 plain_cells = "- | - | -"
@@ -309,6 +320,8 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=1, help="PSNR rows run at once (one thread each)")
     parser.add_argument("--threads", type=int, default=2, help="torch threads of the whole runs (--part large)")
     parser.add_argument("--large-plain-steps", type=int, default=2, help="plain steps timed at 1 MP (0: none)")
+    parser.add_argument("--images", default="1mp,12mp", help="--part large: 1mp, 12mp or both")
+    parser.add_argument("--large-steps", type=int, help="--part large: exactly N steps (default: the default run)")
     parser.add_argument("--time-steps", type=int, default=50, help="steps timed per run (x2, ABBA)")
     parser.add_argument("--skip-psnr", action="store_true")
     parser.add_argument("--skip-time", action="store_true")
@@ -316,7 +329,7 @@ def main() -> None:
     args = parser.parse_args()
     sigmas = [float(s) for s in args.sigmas.split(",")]
     if args.part == "large":
-        large_table(sigmas, args.threads, args.large_plain_steps)
+        large_table(sigmas, args.threads, args.large_plain_steps, args.images.split(","), args.large_steps)
         return
     if args.part == "kodak":
         kodak_table(sigmas, args.jobs)

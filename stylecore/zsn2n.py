@@ -7,14 +7,14 @@ loss: denoising then down-sampling should agree with down-sampling then denoisin
 y - f(y).
 
 What we do beyond the paper's recipe (measurements in bench/README.md):
-- a step costs the same at any size: it trains on CROPS_PER_STEP random even-aligned crops of
-  CROP px (an image that fits in one crop trains on itself, as the paper), and the consistency
-  term, whose full-resolution pass costs twice the residual's, on a random CONSISTENCY_CROP window
-  of them (an unbiased estimate of the same loss, up to the zero padding at the window's edge);
+- a step costs the same at any size: a photo of at most STEP_PIXELS (256 x 256) trains on itself,
+  a larger one on CROPS_PER_STEP random even-aligned crops of CROP px; the half-resolution pair
+  D1, D2 goes through the net as one batch, and the consistency term, whose full-resolution pass
+  costs twice the residual's, sees CONSISTENCY_PIXELS in a random window of each crop (an
+  unbiased estimate of the same loss, up to the zero padding at the window's edge);
 - the output is made in INFERENCE_TILE tiles with RECEPTIVE_MARGIN pixels of context each, equal
   to one pass over the whole image, so memory stays bounded on a 12 MP photo; previews (a whole
   pass each) are spaced out on large photos;
-- the learning rate falls from LR to 0 on a cosine over the step cap;
 - the default run (no step count given) holds the targets of 1/8 of the positions out of training,
   measures their loss on fixed crops (the image itself when it fits in one) and stops PATIENCE steps
   after it last improved, keeping the best weights: a fixed step count fits the noise of small
@@ -45,10 +45,11 @@ logger = logging.getLogger(__name__)
 DEFAULT_STEPS = 2000  # the default run's cap; it usually stops sooner (see PATIENCE)
 MAX_STEPS = 20_000
 LR = 1e-3
-CROP = 128  # side of the training crops
+LR_HALVING_EVERY = 1000  # the paper's StepLR(step_size=1000, gamma=0.5)
+CROP = 128  # side of the training crops of a photo larger than STEP_PIXELS
 CROPS_PER_STEP = 4
-CONSISTENCY_CROP = 64  # side of the window of each crop the consistency term sees
-STEP_PIXELS = CROP * CROP * CROPS_PER_STEP  # full-resolution pixels one step trains on, at most
+STEP_PIXELS = CROP * CROP * CROPS_PER_STEP  # the most pixels one step trains on (256 x 256)
+CONSISTENCY_PIXELS = 96 * 96  # pixels per step the consistency term sees, split over the step's crops
 HELD_OUT = 0.125  # default run: share of half-resolution positions whose targets are kept out of training
 EVAL_CROPS = 4  # default run on images larger than a crop: fixed crops the held-out loss is measured on
 EVAL_EVERY = 10  # ... every this many steps
@@ -190,11 +191,6 @@ def infer(net: nn.Module, noisy: Tensor, *, tile: int | None = None) -> Tensor:
     return out
 
 
-def _lr_factor(step: int, steps: int) -> float:
-    """Cosine decay from LR to 0 over the run's cap."""
-    return 0.5 * (1.0 + math.cos(math.pi * min(step, steps) / steps))
-
-
 def denoise_tensor(
     noisy: Tensor, config: DenoiseConfig, *, on_progress: ProgressCallback | None = None
 ) -> tuple[Tensor, int, bool]:
@@ -218,9 +214,11 @@ def denoise_tensor(
     # Training sees the largest even-sized top-left part; the output applies f to every pixel.
     y = noisy.detach()[..., : height // 2 * 2, : width // 2 * 2]
     even_h, even_w = y.shape[2:]
-    # Each step trains on CROPS_PER_STEP random crops of CROP px, so a step costs the same at any
-    # size; an image that fits in one crop is the batch itself (the paper's recipe).
-    whole = even_h <= CROP and even_w <= CROP
+    # A photo of at most STEP_PIXELS trains on itself (the paper's recipe); a larger one on
+    # CROPS_PER_STEP random crops of CROP px per step, so a step costs the same at any size.
+    whole = even_h * even_w <= STEP_PIXELS
+    batch = 1 if whole else CROPS_PER_STEP
+    window_side = 2 * max(1, math.isqrt(CONSISTENCY_PIXELS // batch) // 2)
     # The default run keeps the targets of a random HELD_OUT share of positions out of both losses:
     # the residual loss there is a noisy-target loss on pixels the net never fitted, so it rises when
     # the net starts fitting the noise; the best weights are kept. It is measured on fixed crops
@@ -238,7 +236,7 @@ def denoise_tensor(
         boxes = [_random_even_crop(even_h, even_w, CROP, generator) for _ in range(EVAL_CROPS)]
         eval_crops = _take_crops(y, held_out, boxes)
     optimizer = torch.optim.Adam(net.parameters(), lr=LR)
-    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda done: _lr_factor(done, steps))
+    scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=LR_HALVING_EVERY, gamma=0.5)
     best_loss, best_step, best_weights = float("inf"), 0, [p.detach().clone() for p in net.parameters()]
     # Previews apply the net to the whole photo: spaced out so they cost at most about half of training.
     preview_every = config.preview_every and max(config.preview_every, math.ceil(2 * height * width / STEP_PIXELS))
@@ -253,7 +251,7 @@ def denoise_tensor(
                 else:
                     boxes = [_random_even_crop(even_h, even_w, CROP, generator) for _ in range(CROPS_PER_STEP)]
                     crops = _take_crops(y, held_out, boxes)
-                window = _random_even_crop(*crops.pixels.shape[2:], CONSISTENCY_CROP, generator)
+                window = _random_even_crop(*crops.pixels.shape[2:], window_side, generator)
                 residual, consistency, held_errors = _losses(net, crops, window)
                 loss = residual + consistency
                 losses = {"residual": residual.item(), "consistency": consistency.item(), "total": loss.item()}
