@@ -149,10 +149,7 @@ def _losses(
     both losses leave the held-out positions out. The consistency term, whose full-resolution pass
     costs twice the residual's, is taken on `window` (top, left, height, width; even) of each crop
     (None: the whole crop), an unbiased estimate of it."""
-    d1, d2 = pair_downsample(crops.pixels)
-    halves, targets = torch.cat([d1, d2]), torch.cat([d2, d1])
-    denoised_halves = halves - net(halves)
-    errors = (denoised_halves - targets).square()
+    denoised_halves, errors = _residual_errors(net, crops)
     train = (~crops.held_out).to(errors.dtype).repeat(2, 1, 1, 1)
     per_position = errors.shape[1]
     residual = (errors * train).sum() / (train.sum().clamp(min=1.0) * per_position)
@@ -164,7 +161,19 @@ def _losses(
     consistency = ((denoised_halves[..., rows, cols] - torch.cat([c1, c2])).square() * weight).sum() / (
         weight.sum().clamp(min=1.0) * per_position
     )
-    return residual, consistency, errors.detach()[crops.held_out.repeat(2, errors.shape[1], 1, 1)]
+    return residual, consistency, _held_out(errors.detach(), crops)
+
+
+def _residual_errors(net: nn.Module, crops: _Crops) -> tuple[Tensor, Tensor]:
+    """(D1 - f(D1), D2 - f(D2)) of the crops as one batch, and their squared errors against (D2, D1)."""
+    d1, d2 = pair_downsample(crops.pixels)
+    halves = torch.cat([d1, d2])
+    denoised_halves = halves - net(halves)
+    return denoised_halves, (denoised_halves - torch.cat([d2, d1])).square()
+
+
+def _held_out(errors: Tensor, crops: _Crops) -> Tensor:
+    return errors[crops.held_out.repeat(2, errors.shape[1], 1, 1)]
 
 
 def _tiles(length: int, tile: int) -> list[tuple[int, int]]:
@@ -184,9 +193,7 @@ def infer(net: nn.Module, noisy: Tensor, *, tile: int | None = None) -> Tensor:
             for left, right in _tiles(width, tile):
                 t0, l0 = max(top - m, 0), max(left - m, 0)
                 part = noisy[..., t0 : min(bottom + m, height), l0 : min(right + m, width)]
-                result = (part - net(part))[
-                    ..., top - t0 : top - t0 + bottom - top, left - l0 : left - l0 + right - left
-                ]
+                result = (part - net(part))[..., top - t0 : bottom - t0, left - l0 : right - l0]
                 out[..., top:bottom, left:right] = result.clamp_(0.0, 1.0)
     return out
 
@@ -258,7 +265,7 @@ def denoise_tensor(
                 if auto_stop and (step - 1) % every == 0:  # the held-out loss of the weights before this step's update
                     if eval_crops is not None:
                         with torch.no_grad():
-                            held_errors = _losses(net, eval_crops, (0, 0, 2, 2))[2]  # a token consistency window
+                            held_errors = _held_out(_residual_errors(net, eval_crops)[1], eval_crops)
                     held_loss = held_errors.mean().item()
                     if held_loss < best_loss:
                         best_loss, best_step = held_loss, step
