@@ -1,15 +1,22 @@
-"""ZS-N2N benchmark: PSNR against classic denoisers and the paper's plain loop, and run time.
+"""ZS-N2N benchmark: PSNR against classic denoisers and the paper's plain loop, run time and memory.
 
-Prints two markdown tables:
+Prints markdown tables:
 1. PSNR (dB) on centre crops of skimage.data photos with Gaussian noise (clipped to [0, 1]) for
    noisy input, Gaussian blur (oracle: the best blur sigma of a small grid per image), scikit-image
    non-local means given the true sigma, the paper's recipe as a plain loop (2000 steps), and our
-   default `denoise` (which stops on its held-out loss; its step count is shown).
+   default `denoise` (which stops on its held-out loss; its step count, wall and CPU seconds shown).
 2. Seconds per step of ours beside the plain loop, same image, same process (ABBA), and our
    default's whole run against the plain loop's 2000 steps.
+3. (--part large) Whole `run_files` runs, as the worker makes them, on a 1 MP mosaic of four
+   photos and a 12 MP one (the 1 MP mosaic tiled 4 x 3), each in a fresh process: wall and CPU
+   seconds, peak RSS, PSNR, NLM on the same noisy file; and the plain loop's seconds per step there.
+4. (--part kodak) The "Kodak24-style" set: 24 crops of 256 x 384 (landscape, Kodak's 2:3 at half
+   size) from 8 colour skimage.data photos, 3 each; mean PSNR of NLM and ours per sigma.
 
-    PYTHONPATH=. .venv/bin/python bench/zsn2n.py            # full tables
+    PYTHONPATH=. .venv/bin/python bench/zsn2n.py            # tables 1 and 2
     PYTHONPATH=. .venv/bin/python bench/zsn2n.py --quick    # a smoke run
+    PYTHONPATH=. .venv/bin/python bench/zsn2n.py --part large --sigmas 25
+    PYTHONPATH=. .venv/bin/python bench/zsn2n.py --part kodak --sigmas 25 --jobs 2
     # --plain-photos none skips the plain loop (the slow column); --jobs N runs N rows at once
 """
 
@@ -17,7 +24,10 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import resource
+import tempfile
 import time
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -26,18 +36,58 @@ from skimage import data
 from skimage.filters import gaussian
 from skimage.restoration import denoise_nl_means
 
-from stylecore.zsn2n import DenoiseConfig, add_noise, denoise_tensor, make_network, pair_downsample, psnr
+from stylecore.images import image_to_tensor, load_image, save_image, tensor_to_image
+from stylecore.zsn2n import DenoiseConfig, add_noise, denoise_tensor, make_network, pair_downsample, psnr, run_files
 
 PHOTOS = ("astronaut", "coffee", "chelsea", "rocket")
+MOSAIC = ("astronaut", "motorcycle_left", "immunohistochemistry", "hubble_deep_field")  # at least 500 px
+KODAK_PHOTOS = (
+    "astronaut",
+    "coffee",
+    "chelsea",
+    "rocket",
+    "motorcycle_left",
+    "motorcycle_right",
+    "immunohistochemistry",
+    "hubble_deep_field",
+)
 BLUR_GRID = (0.5, 0.75, 1.0, 1.5, 2.0, 3.0)
 
 
-def photo_crop(name: str, size: int) -> torch.Tensor:
-    """A size x size centre crop of an skimage.data photo as (1, 3, size, size) in [0, 1]."""
-    img = getattr(data, name)()
-    top, left = (img.shape[0] - size) // 2, (img.shape[1] - size) // 2
-    crop = img[top : top + size, left : left + size, :3].astype(np.float32) / 255.0
-    return torch.from_numpy(crop).permute(2, 0, 1).unsqueeze(0).contiguous()
+def photo(name: str) -> np.ndarray:
+    """An skimage.data colour photo, H x W x 3 uint8 (motorcycle_left/right: the stereo pair's halves)."""
+    if name.startswith("motorcycle_"):
+        return data.stereo_motorcycle()[0 if name.endswith("left") else 1]
+    return getattr(data, name)()[..., :3]
+
+
+def as_tensor(img: np.ndarray) -> torch.Tensor:
+    return torch.from_numpy(img.astype(np.float32) / 255.0).permute(2, 0, 1).unsqueeze(0).contiguous()
+
+
+def photo_crop(name: str, size: int, width: int | None = None, *, at: float = 0.5) -> torch.Tensor:
+    """A size x width (default square) crop of an skimage.data photo, centred vertically and at
+    `at` of the free width horizontally, as (1, 3, size, width) in [0, 1]."""
+    img = photo(name)
+    width = width or size
+    top, left = (img.shape[0] - size) // 2, round((img.shape[1] - width) * at)
+    return as_tensor(img[top : top + size, left : left + width])
+
+
+def mosaic() -> np.ndarray:
+    """1000 x 1000 x 3: the 500 px centre squares of the four MOSAIC photos, 2 x 2, no resampling."""
+    squares = []
+    for name in MOSAIC:
+        img = photo(name)
+        top, left = (img.shape[0] - 500) // 2, (img.shape[1] - 500) // 2
+        squares.append(img[top : top + 500, left : left + 500])
+    return np.concatenate([np.concatenate(squares[:2], 1), np.concatenate(squares[2:], 1)], 0)
+
+
+def kodak_set() -> list[torch.Tensor]:
+    """24 crops of 256 x 384 (Kodak24's 512 x 768 at half size): 3 per photo of KODAK_PHOTOS, left,
+    centre and right (photos narrower than 384 px are not in the list)."""
+    return [photo_crop(name, 256, 384, at=at) for name in KODAK_PHOTOS for at in (0.0, 0.5, 1.0)]
 
 
 def to_numpy(t: torch.Tensor) -> np.ndarray:
@@ -88,6 +138,13 @@ def ours(noisy: torch.Tensor, *, steps: int | None = None, seed: int = 0) -> tup
     return denoised, steps_done
 
 
+def timed(run):  # noqa: ANN001, ANN202
+    """(run's result, wall seconds, CPU seconds of this process: what an idle core would take)."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = run()
+    return result, time.perf_counter() - wall, time.process_time() - cpu
+
+
 def psnr_row(case: tuple[str, int, float, int, bool]) -> tuple[str, int, float]:
     """One markdown row of the PSNR table (photo, size, sigma, plain steps, run the plain loop?),
     our default's steps and seconds; one thread per row."""
@@ -98,14 +155,16 @@ def psnr_row(case: tuple[str, int, float, int, bool]) -> tuple[str, int, float]:
     p_noisy = psnr(noisy, clean)
     p_blur, blur_sigma = blur_best(noisy, clean)
     p_nlm = psnr(nlm(noisy, sigma), clean)
-    p_plain = f"{psnr(plain_loop(noisy, steps=plain_steps), clean):.2f}" if with_plain else "-"
-    started = time.perf_counter()
-    denoised, steps_done = ours(noisy)
-    seconds = time.perf_counter() - started
+    p_plain, plain_time = "-", "-"
+    if with_plain:
+        plain, wall, cpu = timed(lambda: plain_loop(noisy, steps=plain_steps))
+        p_plain, plain_time = f"{psnr(plain, clean):.2f}", f"{wall:.0f} ({cpu:.0f})"
+    (denoised, steps_done), seconds, cpu = timed(lambda: ours(noisy))
     p_ours = psnr(denoised, clean)
     row = (
         f"| {name} | {sigma:g} | {p_noisy:.2f} | {p_blur:.2f} ({blur_sigma:g}) | {p_nlm:.2f} | {p_plain} "
-        f"| {p_ours:.2f} ({steps_done}) | {p_ours - p_noisy:+.2f} | {p_ours - p_nlm:+.2f} |"
+        f"| {p_ours:.2f} ({steps_done}) | {p_ours - p_noisy:+.2f} | {p_ours - p_nlm:+.2f} "
+        f"| {plain_time} | {seconds:.0f} ({cpu:.0f}) |"
     )
     return row, steps_done, seconds
 
@@ -115,8 +174,11 @@ def psnr_table(
 ) -> dict[tuple[str, float], int]:
     """Prints rows as they finish (`jobs` processes, one thread each); returns our default's steps per row."""
     print(f"\n### PSNR (dB), {size}x{size} centre crops, Gaussian noise\n")
-    print("| photo | sigma | noisy | blur (best sigma) | NLM | plain loop | ours (steps) | ours - noisy | ours - NLM |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print(
+        "| photo | sigma | noisy | blur (best sigma) | NLM | plain loop | ours (steps) | ours - noisy | ours - NLM "
+        "| plain s (CPU s) | ours s (CPU s) |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     cases = [(name, size, sigma, plain_steps, (name, sigma) in plain) for sigma in sigmas for name in photos]
     steps: dict[tuple[str, float], int] = {}
     with multiprocessing.get_context("spawn").Pool(jobs) as pool:
@@ -155,8 +217,98 @@ def timing_table(photos: list[str], size: int, sigma: float, steps: int, default
         )
 
 
+def large_run(args: tuple[str, str, int, int | None]) -> tuple[float, float, int, int]:
+    """In a fresh process: run_files as the worker does (decode, denoise, encode) with `threads`
+    torch threads, `steps` (None: the default run); (wall s, CPU s, steps, peak RSS MiB of the process)."""
+    noisy, out, threads, steps = args
+    torch.set_num_threads(threads)
+    config = DenoiseConfig(seed=0, steps=steps)
+    record, wall, cpu = timed(lambda: run_files(Path(noisy), Path(out), config, device="cpu"))
+    return wall, cpu, record.steps_done, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+
+
+def plain_step_seconds(noisy: torch.Tensor, steps: int) -> float:
+    """Seconds per step of the plain loop on the whole image (its cost is the same every step)."""
+    return timed(lambda: plain_loop(noisy, steps=steps))[1] / steps
+
+
+def large_table(sigmas: list[float], threads: int, plain_steps: int, images: list[str], steps: int | None) -> None:
+    runs = "the default run" if steps is None else f"{steps} steps"
+    print(f"\n### Whole runs (run_files, {runs}), {threads} torch threads, each in a fresh process\n")
+    print(
+        "| image | sigma | noisy | NLM (s) | ours (steps) | ours - NLM | ours s (CPU s) | peak RSS MiB "
+        "| plain loop s/step | plain 2000 steps s (est.) | ours / plain 2000 |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    base = mosaic()
+    images = {
+        label: img
+        for name, label, img in (
+            ("1mp", "1 MP mosaic (1000x1000)", base),
+            ("12mp", "12 MP (the mosaic 4 x 3, 4000x3000)", np.tile(base, (3, 4, 1))),
+        )
+        if name in images
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        for label, img in images.items():
+            clean = as_tensor(img)
+            for sigma in sigmas:
+                # a noisy 12 MP PNG is over the loader's 30 MB: larger photos go in as JPEG, as phones make them
+                suffix = ".png" if img.size <= 3_000_000 else ".jpg"
+                noisy_file, out_file = Path(tmp) / f"noisy{suffix}", Path(tmp) / "out.png"
+                save_image(tensor_to_image(add_noise(clean, sigma, seed=1)), noisy_file)
+                noisy = image_to_tensor(load_image(noisy_file).rgb)  # as the worker sees it: 8 bits
+                nlm_cell = "-"
+                if img.size <= 3_000_000:  # NLM on 12 MP takes minutes and is not the point there
+                    denoised, wall, _ = timed(lambda noisy=noisy, sigma=sigma: nlm(noisy, sigma))
+                    p_nlm = psnr(denoised, clean)
+                    nlm_cell = f"{p_nlm:.2f} ({wall:.0f})"
+                with multiprocessing.get_context("spawn").Pool(1) as pool:
+                    wall, cpu, steps, rss = pool.apply(large_run, ((str(noisy_file), str(out_file), threads, steps),))
+                p_ours = psnr(image_to_tensor(load_image(out_file).rgb), clean)
+                delta = f"{p_ours - p_nlm:+.2f}" if nlm_cell != "-" else "-"
+                plain_cells = "- | - | -"
+                if plain_steps:
+                    torch.set_num_threads(threads)
+                    plain_step = plain_step_seconds(noisy, plain_steps)
+                    plain_cells = f"{plain_step:.2f} | {plain_step * 2000:.0f} | {wall / (plain_step * 2000):.3f}"
+                print(
+                    f"| {label} | {sigma:g} | {psnr(noisy, clean):.2f} | {nlm_cell} | {p_ours:.2f} ({steps}) "
+                    f"| {delta} | {wall:.0f} ({cpu:.0f}) | {rss} | {plain_cells} |",
+                    flush=True,
+                )
+            if plain_steps:
+                plain_steps = 1  # at 12 MP one plain step is enough to know its cost
+
+
+def kodak_row(case: tuple[int, float]) -> tuple[float, float, float, int]:
+    """(noisy, NLM, ours PSNR, our steps) of crop `index` of the Kodak24-style set; one thread."""
+    index, sigma = case
+    torch.set_num_threads(1)
+    clean = kodak_set()[index]
+    noisy = add_noise(clean, sigma, seed=index)
+    denoised, steps = ours(noisy)
+    return psnr(noisy, clean), psnr(nlm(noisy, sigma), clean), psnr(denoised, clean), steps
+
+
+def kodak_table(sigmas: list[float], jobs: int) -> None:
+    print("\n### Kodak24-style set: 24 crops of 256 x 384 from 8 skimage.data photos, mean PSNR (dB)\n")
+    print("| sigma | noisy | NLM | ours | ours - NLM | ours above NLM on | ours' steps (mean) |")
+    print("|---|---|---|---|---|---|---|")
+    for sigma in sigmas:
+        with multiprocessing.get_context("spawn").Pool(jobs) as pool:
+            rows = pool.map(kodak_row, [(index, sigma) for index in range(24)])
+        noisy, nlms, ourss, steps = (np.array(column, dtype=float) for column in zip(*rows, strict=True))
+        print(
+            f"| {sigma:g} | {noisy.mean():.2f} | {nlms.mean():.2f} | {ourss.mean():.2f} "
+            f"| {(ourss - nlms).mean():+.2f} | {(ourss > nlms).sum()}/24 | {steps.mean():.0f} |",
+            flush=True,
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--part", choices=("crops", "large", "kodak"), default="crops")
     parser.add_argument("--photos", default=",".join(PHOTOS), help="comma-separated skimage.data names")
     parser.add_argument("--size", type=int, default=128, help="crop side for the PSNR table")
     parser.add_argument("--sigmas", default="15,25,50", help="comma-separated noise levels (0-255 scale)")
@@ -166,15 +318,26 @@ def main() -> None:
     parser.add_argument("--plain-photos", help="photos the plain loop runs on (default: all)")
     parser.add_argument("--plain-sigmas", help="noise levels the plain loop runs at (default: all)")
     parser.add_argument("--jobs", type=int, default=1, help="PSNR rows run at once (one thread each)")
+    parser.add_argument("--threads", type=int, default=2, help="torch threads of the whole runs (--part large)")
+    parser.add_argument("--large-plain-steps", type=int, default=2, help="plain steps timed at 1 MP (0: none)")
+    parser.add_argument("--images", default="1mp,12mp", help="--part large: 1mp, 12mp or both")
+    parser.add_argument("--large-steps", type=int, help="--part large: exactly N steps (default: the default run)")
     parser.add_argument("--time-steps", type=int, default=50, help="steps timed per run (x2, ABBA)")
     parser.add_argument("--skip-psnr", action="store_true")
     parser.add_argument("--skip-time", action="store_true")
     parser.add_argument("--quick", action="store_true", help="a smoke run: one 48 px photo, sigma 25, 10 timed steps")
     args = parser.parse_args()
-    if args.quick:
-        args.photos, args.size, args.sigmas, args.time_size, args.time_steps = "astronaut", 48, "25", 64, 10
-    photos = args.photos.split(",")
     sigmas = [float(s) for s in args.sigmas.split(",")]
+    if args.part == "large":
+        large_table(sigmas, args.threads, args.large_plain_steps, args.images.split(","), args.large_steps)
+        return
+    if args.part == "kodak":
+        kodak_table(sigmas, args.jobs)
+        return
+    if args.quick:
+        args.photos, args.size, args.time_size, args.time_steps = "astronaut", 48, 64, 10
+        sigmas = [25.0]
+    photos = args.photos.split(",")
     plain_photos = args.plain_photos.split(",") if args.plain_photos else photos
     plain_sigmas = [float(s) for s in args.plain_sigmas.split(",")] if args.plain_sigmas else sigmas
     default_steps: dict[str, int] = {}

@@ -216,7 +216,8 @@ def tensor_to_image(t: torch.Tensor) -> Image.Image:
     t = t.detach()
     if t.dim() == 4:
         t = t[0]
-    array = t.clamp(0, 1).mul(255).round().to(torch.uint8).permute(1, 2, 0).cpu().numpy()
+    # in place after the clamp's copy: one float temporary, not three (a 12 MP photo's is 144 MB)
+    array = t.clamp(0, 1).mul_(255).round_().to(torch.uint8).permute(1, 2, 0).cpu().numpy()
     return Image.fromarray(array[:, :, 0] if array.shape[2] == 1 else array)
 
 

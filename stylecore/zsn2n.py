@@ -7,18 +7,24 @@ loss: denoising then down-sampling should agree with down-sampling then denoisin
 y - f(y).
 
 What we do beyond the paper's recipe (measurements in bench/README.md):
-- D1(y), D2(y) never change, so they are computed once and go through the net as one batch of 2;
-- the consistency term, whose full-resolution f(y) was two thirds of each step's cost, is taken
-  on a random even-aligned crop of y per step (an unbiased estimate of the same loss, up to the
-  zero padding at the crop's edge); images no larger than the crop train exactly as the paper;
-- the default run (no step count given) holds the targets of 1/8 of the positions out of training
-  and stops PATIENCE steps after their loss last improved, keeping the best weights: a fixed 2000
-  steps fit the noise of small images (64 px: 2.6 dB lost) and waste time where the net is done.
+- a step costs the same at any size: a photo of at most STEP_PIXELS (256 x 256) trains on itself,
+  a larger one on CROPS_PER_STEP random even-aligned crops of CROP px; the half-resolution pair
+  D1, D2 goes through the net as one batch, and the consistency term, whose full-resolution pass
+  costs twice the residual's, sees CONSISTENCY_PIXELS in a random window of each crop (an
+  unbiased estimate of the same loss, up to the zero padding at the window's edge);
+- the output is made in INFERENCE_TILE tiles with RECEPTIVE_MARGIN pixels of context each, equal
+  to one pass over the whole image, so memory stays bounded on a 12 MP photo; previews (a whole
+  pass each) are spaced out on large photos;
+- the default run (no step count given) holds the targets of 1/8 of the positions out of training,
+  measures their loss on fixed crops (the image itself when it fits in one) and stops PATIENCE steps
+  after it last improved, keeping the best weights: a fixed step count fits the noise of small
+  images (64 px: 2.6 dB lost); the cap bounds a large photo's run, whose steps cost the same.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,10 +46,17 @@ DEFAULT_STEPS = 2000  # the default run's cap; it usually stops sooner (see PATI
 MAX_STEPS = 20_000
 LR = 1e-3
 LR_HALVING_EVERY = 1000  # the paper's StepLR(step_size=1000, gamma=0.5)
-CONSISTENCY_CROP = 96  # side of the full-resolution crop the consistency loss sees per step
+CROP = 128  # side of the training crops of a photo larger than STEP_PIXELS
+CROPS_PER_STEP = 4
+STEP_PIXELS = CROP * CROP * CROPS_PER_STEP  # the most pixels one step trains on (256 x 256)
+CONSISTENCY_PIXELS = 96 * 96  # pixels per step the consistency term sees, split over the step's crops
 HELD_OUT = 0.125  # default run: share of half-resolution positions whose targets are kept out of training
+EVAL_CROPS = 4  # default run on images larger than a crop: fixed crops the held-out loss is measured on
+EVAL_EVERY = 10  # ... every this many steps
 PATIENCE = 400  # default run: stop after this many steps without a new best held-out loss
 MIN_HELD_OUT_IMAGE = 64
+RECEPTIVE_MARGIN = 2  # pixels of context a pixel of f(y) depends on each side (two 3x3 convolutions)
+INFERENCE_TILE = 512  # side of the tiles the output is computed in
 
 
 @dataclass
@@ -63,6 +76,13 @@ class DenoiseConfig(Options):
 
     def to_params(self) -> dict:
         return super().to_params() | {"steps": self.total_steps}
+
+
+def pixel_steps(steps: int, pixels: int) -> int:
+    """What a run of `steps` steps on a photo of `pixels` pixels costs, counted in steps over one
+    pixel (the job page's and the queue's unit): each step trains on at most STEP_PIXELS; the output
+    is one forward pass over the photo, about a quarter of a training step over the same pixels."""
+    return steps * min(pixels, STEP_PIXELS) + pixels // 4
 
 
 def make_network(*, channels: int, width: int = 48) -> nn.Sequential:
@@ -108,6 +128,76 @@ def _random_even_crop(height: int, width: int, side: int, generator: torch.Gener
     return top, left, ch, cw
 
 
+@dataclass
+class _Crops:
+    """A batch of even-aligned crops of the (even-sized) image and their held-out masks at half resolution."""
+
+    pixels: Tensor  # (B, C, h, w)
+    held_out: Tensor  # (B, 1, h / 2, w / 2) bool
+
+
+def _take_crops(y: Tensor, held_out: Tensor, boxes: list[tuple[int, int, int, int]]) -> _Crops:
+    pixels = torch.cat([y[..., top : top + h, left : left + w] for top, left, h, w in boxes])
+    masks = torch.stack([held_out[top // 2 : (top + h) // 2, left // 2 : (left + w) // 2] for top, left, h, w in boxes])
+    return _Crops(pixels, masks.unsqueeze(1))
+
+
+def _losses(
+    net: nn.Module, crops: _Crops, window: tuple[int, int, int, int] | None = None
+) -> tuple[Tensor, Tensor, Tensor]:
+    """(residual, consistency, held-out squared errors) of the pair-downsampler losses on `crops`;
+    both losses leave the held-out positions out. The consistency term, whose full-resolution pass
+    costs twice the residual's, is taken on `window` (top, left, height, width; even) of each crop
+    (None: the whole crop), an unbiased estimate of it."""
+    denoised_halves, errors = _residual_errors(net, crops)
+    train = (~crops.held_out).to(errors.dtype).repeat(2, 1, 1, 1)
+    per_position = errors.shape[1]
+    residual = (errors * train).sum() / (train.sum().clamp(min=1.0) * per_position)
+    top, left, h, w = window or (0, 0, *crops.pixels.shape[2:])
+    part = crops.pixels[..., top : top + h, left : left + w]
+    c1, c2 = pair_downsample(part - net(part))
+    rows, cols = slice(top // 2, (top + h) // 2), slice(left // 2, (left + w) // 2)
+    weight = train[..., rows, cols]
+    consistency = ((denoised_halves[..., rows, cols] - torch.cat([c1, c2])).square() * weight).sum() / (
+        weight.sum().clamp(min=1.0) * per_position
+    )
+    return residual, consistency, _held_out(errors.detach(), crops)
+
+
+def _residual_errors(net: nn.Module, crops: _Crops) -> tuple[Tensor, Tensor]:
+    """(D1 - f(D1), D2 - f(D2)) of the crops as one batch, and their squared errors against (D2, D1)."""
+    d1, d2 = pair_downsample(crops.pixels)
+    halves = torch.cat([d1, d2])
+    denoised_halves = halves - net(halves)
+    return denoised_halves, (denoised_halves - torch.cat([d2, d1])).square()
+
+
+def _held_out(errors: Tensor, crops: _Crops) -> Tensor:
+    return errors[crops.held_out.repeat(2, errors.shape[1], 1, 1)]
+
+
+def _tiles(length: int, tile: int) -> list[tuple[int, int]]:
+    return [(start, min(start + tile, length)) for start in range(0, length, tile)]
+
+
+def infer(net: nn.Module, noisy: Tensor, *, tile: int | None = None) -> Tensor:
+    """y - f(y), clamped, in tiles of `tile` px: each tile runs with RECEPTIVE_MARGIN pixels of its
+    neighbours around it, so the result equals one pass over the whole image while the network's
+    activations stay tile-sized (48 channels of a 12 MP photo would be 2.3 GB per layer)."""
+    _, _, height, width = noisy.shape
+    tile = tile or INFERENCE_TILE
+    out = torch.empty_like(noisy)
+    m = RECEPTIVE_MARGIN
+    with torch.inference_mode():
+        for top, bottom in _tiles(height, tile):
+            for left, right in _tiles(width, tile):
+                t0, l0 = max(top - m, 0), max(left - m, 0)
+                part = noisy[..., t0 : min(bottom + m, height), l0 : min(right + m, width)]
+                result = (part - net(part))[..., top - t0 : bottom - t0, left - l0 : right - l0]
+                out[..., top:bottom, left:right] = result.clamp_(0.0, 1.0)
+    return out
+
+
 def denoise_tensor(
     noisy: Tensor, config: DenoiseConfig, *, on_progress: ProgressCallback | None = None
 ) -> tuple[Tensor, int, bool]:
@@ -130,50 +220,58 @@ def denoise_tensor(
 
     # Training sees the largest even-sized top-left part; the output applies f to every pixel.
     y = noisy.detach()[..., : height // 2 * 2, : width // 2 * 2]
-    d1, d2 = pair_downsample(y)
-    halves, targets = torch.cat([d1, d2]), torch.cat([d2, d1])  # computed once: they never change
-    # The default run keeps the targets of a random HELD_OUT share of positions (both directions)
-    # out of both losses: the residual loss there is a noisy-target loss on pixels the net never
-    # fitted, so it rises when the net starts fitting the noise; the best weights are kept.
-    # Images too small to spare positions (under MIN_HELD_OUT_IMAGE half-resolution ones) run the cap.
-    auto_stop = auto_stop and d1.shape[2] * d1.shape[3] >= MIN_HELD_OUT_IMAGE
-    held_out = torch.zeros(d1.shape[2:], dtype=torch.bool)
+    even_h, even_w = y.shape[2:]
+    # A photo of at most STEP_PIXELS trains on itself (the paper's recipe); a larger one on
+    # CROPS_PER_STEP random crops of CROP px per step, so a step costs the same at any size.
+    whole = even_h * even_w <= STEP_PIXELS
+    batch = 1 if whole else CROPS_PER_STEP
+    window_side = 2 * max(1, math.isqrt(CONSISTENCY_PIXELS // batch) // 2)
+    # The default run keeps the targets of a random HELD_OUT share of positions out of both losses:
+    # the residual loss there is a noisy-target loss on pixels the net never fitted, so it rises when
+    # the net starts fitting the noise; the best weights are kept. It is measured on fixed crops
+    # (the image itself when it fits in one), every EVAL_EVERY steps, so it too costs the same at
+    # any size. Images too small to spare positions (under MIN_HELD_OUT_IMAGE half-resolution ones) run the cap.
+    auto_stop = auto_stop and (even_h // 2) * (even_w // 2) >= MIN_HELD_OUT_IMAGE
+    held_out = torch.zeros(even_h // 2, even_w // 2, dtype=torch.bool)
     if auto_stop:
-        held_out = torch.rand(d1.shape[2:], generator=generator) < HELD_OUT
+        held_out = torch.rand(held_out.shape, generator=generator) < HELD_OUT
         held_out[0, 0] = True  # never none
     held_out = held_out.to(noisy.device)
-    train_weight = (~held_out).to(y.dtype)
-    per_position = halves.shape[0] * channels  # squared errors summed over batch and channels per position
+    every = 1 if whole else EVAL_EVERY
+    eval_crops = None
+    if auto_stop and not whole:
+        boxes = [_random_even_crop(even_h, even_w, CROP, generator) for _ in range(EVAL_CROPS)]
+        eval_crops = _take_crops(y, held_out, boxes)
     optimizer = torch.optim.Adam(net.parameters(), lr=LR)
     scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=LR_HALVING_EVERY, gamma=0.5)
     best_loss, best_step, best_weights = float("inf"), 0, [p.detach().clone() for p in net.parameters()]
-
-    def output(model: nn.Module) -> Tensor:
-        with torch.inference_mode():
-            return (noisy - model(noisy)).clamp(0.0, 1.0)
+    # Previews apply the net to the whole photo: spaced out so they cost at most about half of training.
+    preview_every = config.preview_every and max(config.preview_every, math.ceil(2 * height * width / STEP_PIXELS))
+    held_loss = float("nan")
 
     steps_done, stopped = 0, False
     try:
         with stops_inside(net, on_progress):
             for step in range(1, steps + 1):
-                denoised_halves = halves - net(halves)
-                errors = (denoised_halves - targets).square()
-                residual = (errors * train_weight).sum() / (train_weight.sum() * per_position)
-                top, left, ch, cw = _random_even_crop(y.shape[2], y.shape[3], CONSISTENCY_CROP, generator)
-                crop = y[..., top : top + ch, left : left + cw]
-                c1, c2 = pair_downsample(crop - net(crop))
-                rows, cols = slice(top // 2, (top + ch) // 2), slice(left // 2, (left + cw) // 2)
-                window_weight = train_weight[rows, cols]
-                consistency = (
-                    (denoised_halves[..., rows, cols] - torch.cat([c1, c2])).square() * window_weight
-                ).sum() / (window_weight.sum().clamp(min=1.0) * per_position)
+                if whole:
+                    crops = _take_crops(y, held_out, [(0, 0, even_h, even_w)])
+                else:
+                    boxes = [_random_even_crop(even_h, even_w, CROP, generator) for _ in range(CROPS_PER_STEP)]
+                    crops = _take_crops(y, held_out, boxes)
+                window = _random_even_crop(*crops.pixels.shape[2:], window_side, generator)
+                residual, consistency, held_errors = _losses(net, crops, window)
                 loss = residual + consistency
                 losses = {"residual": residual.item(), "consistency": consistency.item(), "total": loss.item()}
-                if auto_stop:  # the held-out loss of the weights before this step's update
-                    losses["held_out"] = held_loss = errors.detach()[..., held_out].mean().item()
+                if auto_stop and (step - 1) % every == 0:  # the held-out loss of the weights before this step's update
+                    if eval_crops is not None:
+                        with torch.no_grad():
+                            held_errors = _held_out(_residual_errors(net, eval_crops)[1], eval_crops)
+                    held_loss = held_errors.mean().item()
                     if held_loss < best_loss:
                         best_loss, best_step = held_loss, step
                         best_weights = [p.detach().clone() for p in net.parameters()]
+                if auto_stop:
+                    losses["held_out"] = held_loss
                 optimizer.zero_grad(set_to_none=True)
                 loss.backward()
                 optimizer.step()
@@ -181,8 +279,8 @@ def denoise_tensor(
                 steps_done = step
                 if on_progress is not None:
                     preview = None
-                    if config.preview_every and step % config.preview_every == 0:
-                        preview = tensor_to_image(output(net)).convert("RGB")
+                    if preview_every and step % preview_every == 0:
+                        preview = tensor_to_image(infer(net, noisy)).convert("RGB")
                     if on_progress(Progress(step=step, total=steps, losses=losses, preview=preview, stage="denoise")):
                         stopped = step < steps
                         break
@@ -196,7 +294,7 @@ def denoise_tensor(
                 param.copy_(best)
     if steps_done == 0:  # stopped before its first step: an untrained net would only add noise
         return noisy.detach().clone(), 0, stopped
-    return output(net), steps_done, stopped
+    return infer(net, noisy), steps_done, stopped
 
 
 def single_channel_if_grey(img: Tensor) -> Tensor:

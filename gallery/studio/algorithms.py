@@ -83,6 +83,9 @@ class Timing:
     planned_steps: Callable[[Mapping[str, Any]], int] = _one_pass  # steps the options ask for
     # the mean share of the result's pixels one step works on (coarse-to-fine passes work on fewer)
     pixel_share: Callable[[Mapping[str, Any]], float] = _all_pixels
+    # (options, steps, result pixels) -> units, where a step's cost does not follow the result's
+    # pixels (Denoise trains on fixed-size crops); None: steps x megapixels x pixel_share
+    units: Callable[[Mapping[str, Any], int, int], float] | None = None
 
 
 @dataclass(frozen=True)
@@ -289,9 +292,10 @@ def _gatys_config(options: Mapping[str, Any], style_weights: Sequence[float]) ->
 
 def _gatys_work(options: Mapping[str, Any], photo: Any) -> int:
     """size² for every step of every scale (coarse scales counted at full size), and the denoise
-    pass's step cap when asked for."""
-    steps = options["steps"] * options["scales"] + (zsn2n.DEFAULT_STEPS if options.get("denoise") else 0)
-    return options["size"] ** 2 * steps
+    pass at its step cap when asked for."""
+    pixels = options["size"] ** 2
+    denoise = zsn2n.pixel_steps(zsn2n.DEFAULT_STEPS, pixels) if options.get("denoise") else 0
+    return pixels * options["steps"] * options["scales"] + denoise
 
 
 def _gatys_run(config: gatys.GatysConfig, inputs: RunInputs, on_progress: ProgressCallback) -> RunRecord:
@@ -331,9 +335,14 @@ def _denoise_config(options: Mapping[str, Any], style_weights: Sequence[float]) 
     return zsn2n.DenoiseConfig(**options, preview_every=preview_every())
 
 
+def _denoise_steps(options: Mapping[str, Any]) -> int:
+    """The given step count, else the tuned schedule's cap."""
+    return options.get("steps") or zsn2n.DEFAULT_STEPS
+
+
 def _denoise_work(options: Mapping[str, Any], photo: Any) -> int:
-    """The photo's pixels (it runs at full size) for each step: the given count, else the tuned schedule's cap."""
-    return photo.width * photo.height * (options.get("steps") or zsn2n.DEFAULT_STEPS)
+    """Each step trains on crops of a fixed size (the whole photo when smaller); one pass makes the output."""
+    return zsn2n.pixel_steps(_denoise_steps(options), photo.width * photo.height)
 
 
 def _denoise_run(config: zsn2n.DenoiseConfig, inputs: RunInputs, on_progress: ProgressCallback) -> RunRecord:
@@ -350,5 +359,9 @@ DENOISE = Algorithm(
     work=_denoise_work,
     min_styles=0,
     max_styles=0,
-    timing=Timing(fallback={"cpu": 1.1}, planned_steps=lambda options: options.get("steps") or zsn2n.DEFAULT_STEPS),
+    timing=Timing(
+        fallback={"cpu": 2.2},  # a 256 px step (the most one step trains on): 0.14 s, bench/README.md
+        planned_steps=_denoise_steps,
+        units=lambda options, steps, pixels: zsn2n.pixel_steps(steps, pixels) / 1e6,
+    ),
 )

@@ -107,6 +107,8 @@ class Rate:
 
 
 def _units(timing: algorithms.Timing, options: Mapping[str, Any], steps: int, pixels: int) -> float:
+    if timing.units is not None:
+        return timing.units(options, steps, pixels)
     return steps * pixels / 1e6 * timing.pixel_share(options)
 
 

@@ -3,6 +3,8 @@ job_create for the job page, the API and the compare page alike; staff have none
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.test import Client
@@ -10,6 +12,7 @@ from django.urls import reverse
 
 from gallery.studio import algorithms, services
 from gallery.studio.models import Job
+from stylecore import zsn2n
 from tests.api.conftest import api_for
 
 pytestmark = pytest.mark.django_db
@@ -153,9 +156,17 @@ def test_each_algorithm_estimates_its_work(owner, upload_factory):  # noqa: ANN0
     photo = upload_factory(owner, size=(40, 30))
     gatys, denoise = algorithms.REGISTRY["gatys"], algorithms.REGISTRY["denoise"]
     assert gatys.work({"size": 512, "steps": 300, "scales": 1}, photo) == 512 * 512 * 300
-    assert gatys.work({"size": 512, "steps": 300, "scales": 2, "denoise": True}, photo) == 512 * 512 * (600 + 2000)
-    assert denoise.work({"steps": 100}, photo) == 40 * 30 * 100
-    assert denoise.work({"steps": None}, photo) == 40 * 30 * 2000  # the tuned schedule's cap
+    denoise_pass = zsn2n.pixel_steps(zsn2n.DEFAULT_STEPS, 512 * 512)
+    assert (
+        gatys.work({"size": 512, "steps": 300, "scales": 2, "denoise": True}, photo) == 512 * 512 * 600 + denoise_pass
+    )
+    # Denoise: each step over the photo or a fixed batch of crops of a larger one, then one output pass
+    assert denoise.work({"steps": 100}, photo) == 40 * 30 * 100 + 40 * 30 // 4
+    assert denoise.work({"steps": None}, photo) == 40 * 30 * zsn2n.DEFAULT_STEPS + 40 * 30 // 4  # the cap
+    assert (
+        denoise.work({"steps": 100}, SimpleNamespace(width=4000, height=3000))
+        == zsn2n.STEP_PIXELS * 100 + 4000 * 3000 // 4
+    )
     assert algorithms.one_pass_work({"size": None}, photo) == 40 * 30  # Johnson and Chen: one pass
     assert algorithms.one_pass_work({"size": 100}, photo) == 100 * 100
 

@@ -10,6 +10,7 @@ from django.test import Client
 from gallery.studio import selectors
 from gallery.studio.algorithms import DENOISE, GATYS
 from gallery.studio.models import Result
+from stylecore import zsn2n
 
 pytestmark = pytest.mark.django_db
 
@@ -68,10 +69,14 @@ def test_without_history_it_uses_this_devices_bench_figure(owner) -> None:  # no
     assert "on this worker" not in expected["text"]
 
 
-def test_an_algorithm_without_a_size_option_counts_the_photos_pixels(owner) -> None:  # noqa: ANN001
-    result(owner, seconds=8, steps=40, side=1000, algorithm="denoise")  # 0.2 s per unit
-    expected = selectors.job_expected_time(DENOISE, options={"steps": 100}, width=500, height=400)
-    assert expected["seconds"] == pytest.approx(0.2 * 100 * 0.2)
+def test_denoise_counts_its_fixed_size_steps_and_one_pass_over_the_photo(owner) -> None:  # noqa: ANN001
+    # 40 steps of STEP_PIXELS each and one output pass over 1 MP, a quarter of a step over it
+    units = (40 * zsn2n.STEP_PIXELS + 250_000) / 1e6
+    result(owner, seconds=8 * units, steps=40, side=1000, algorithm="denoise")  # 8 s per unit
+    expected = selectors.job_expected_time(DENOISE, options={"steps": 100}, width=4000, height=3000)
+    assert expected["seconds"] == pytest.approx(8 * (100 * zsn2n.STEP_PIXELS + 3_000_000) / 1e6)
+    small = selectors.job_expected_time(DENOISE, options={"steps": 100}, width=100, height=50)
+    assert small["seconds"] == pytest.approx(8 * (100 * 5000 + 1250) / 1e6)  # a photo smaller than a step's crops
 
 
 @pytest.mark.parametrize(
