@@ -22,7 +22,7 @@ from .errors import ImageError, OptionError, StylecoreError
 from .features import VGGFeatures
 from .finish import FinishOptions, keep_colours, luminance, save_finished
 from .images import image_to_tensor, load_image, output_format, tensor_to_image
-from .losses import content_loss, gram_matrix, style_loss, total_variation
+from .losses import LayerLosses, gram_matrix, total_variation
 from .options import SEED_MAX, check_choice, check_number
 from .progress import Progress, ProgressCallback, Relay, StopRequested, stops_inside
 from .record import RunRecord
@@ -139,14 +139,17 @@ def _targets(
     Blending the Grams is the same as weighting one style loss per image: sum_k w_k |G - A_k|^2
     differs from |G - sum_k w_k A_k|^2 (weights summing to 1) by a constant.
     """
-    content_targets = {CONTENT_LAYER: vgg(content)[CONTENT_LAYER]}
+    content_targets: dict[str, torch.Tensor] = {}
+    vgg(content, lambda name, f: content_targets.update({name: f}) if name == CONTENT_LAYER else None)
     grams: dict[str, torch.Tensor] = {}
-    for style, weight in zip(styles, blend, strict=True):
-        features = vgg(style)
-        for name in STYLE_LAYERS:
-            gram = gram_matrix(features[name]).mul_(weight)
+
+    def add_gram(name: str, f: torch.Tensor, weight: float) -> None:
+        if name in STYLE_LAYERS:  # each layer's Gram as the network reaches it: no activation is kept
+            gram = gram_matrix(f).mul_(weight)
             grams[name] = grams[name].add_(gram) if name in grams else gram
-        del features
+
+    for style, weight in zip(styles, blend, strict=True):
+        vgg(style, lambda name, f, weight=weight: add_gram(name, f, weight))
     return content_targets, grams
 
 
@@ -239,13 +242,12 @@ def _optimise(
 
     def closure() -> torch.Tensor:
         optimizer.zero_grad(set_to_none=True)
-        features = vgg(x)
-        c = (
-            config.content_weight * content_loss(features, content_targets)
-            if config.content_weight
-            else x.new_zeros(())
+        terms = LayerLosses(
+            content_targets if config.content_weight else {}, style_grams if config.style_weight else {}
         )
-        s = config.style_weight * style_loss(features, style_grams) if config.style_weight else x.new_zeros(())
+        vgg(x, terms)
+        c = config.content_weight * terms.content if config.content_weight else x.new_zeros(())
+        s = config.style_weight * terms.style if config.style_weight else x.new_zeros(())
         tv = config.tv_weight * total_variation(x) if config.tv_weight else x.new_zeros(())
         loss = c + s + tv
         loss.backward()
