@@ -220,6 +220,29 @@ def stylize(
     return GatysResult(image=image, steps_done=done, stopped=stopped, losses=losses)
 
 
+class _Adam:
+    """torch.optim.Adam's update with its defaults (betas 0.9/0.999, eps 1e-8, the single-tensor path
+    it takes on CPU: the same numbers) for the one image tensor. Making any torch.optim optimizer
+    imports torch._dynamo on first use, about 150 MB resident for the rest of the process."""
+
+    def __init__(self, x: torch.Tensor, lr: float, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8):
+        self.x, self.lr, self.betas, self.eps, self.steps = x, lr, betas, eps, 0
+        self.exp_avg, self.exp_avg_sq = torch.zeros_like(x), torch.zeros_like(x)
+
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        self.x.grad = None
+
+    @torch.no_grad()
+    def step(self) -> None:
+        (beta1, beta2), grad = self.betas, self.x.grad
+        self.steps += 1
+        self.exp_avg.lerp_(grad, 1 - beta1)
+        self.exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
+        step = float(self.steps)  # torch keeps the count as a float tensor and reads it back
+        denom = (self.exp_avg_sq.sqrt() / (1 - beta2**step) ** 0.5).add_(self.eps)
+        self.x.addcdiv_(self.exp_avg, denom, value=-(self.lr / (1 - beta1**step)))
+
+
 def _optimise(
     x: torch.Tensor,
     vgg: VGGFeatures,
@@ -237,7 +260,7 @@ def _optimise(
         # max_iter=1: each .step() is one evaluation, so progress and stop requests come every step.
         optimizer = torch.optim.LBFGS([x], lr=config.learning_rate, max_iter=1, history_size=LBFGS_HISTORY)
     else:
-        optimizer = torch.optim.Adam([x], lr=config.learning_rate)
+        optimizer = _Adam(x, lr=config.learning_rate)
     parts: list[torch.Tensor] = []
 
     def closure() -> torch.Tensor:

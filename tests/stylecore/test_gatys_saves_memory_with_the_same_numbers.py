@@ -1,4 +1,5 @@
-"""The frozen VGG keeps less for backward than autograd's own layers, with exactly their gradients."""
+"""Gatys' memory savings change no numbers: the frozen VGG keeps less for backward than autograd's own
+layers with exactly their gradients; losses made layer by layer; its Adam is torch.optim.Adam's update."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import pytest
 import torch
 from torch import nn
 
+from stylecore import gatys
 from stylecore.features import VGGFeatures
 from stylecore.gatys import CONTENT_LAYER, GatysConfig, stylize
 from stylecore.losses import LayerLosses, content_loss, gram_matrix, style_loss
@@ -77,3 +79,16 @@ def test_gatys_gives_the_same_image_as_with_autograds_layers(vgg: VGGFeatures) -
     theirs = stylize(content, [style], config, features=autograd_twin(vgg))
     assert torch.equal(ours.image, theirs.image)
     assert ours.losses == theirs.losses
+
+
+def test_gatys_adam_updates_exactly_as_torch_optim_adam() -> None:
+    generator = torch.Generator().manual_seed(0)
+    ours = torch.rand(1, 3, 8, 8, generator=generator).requires_grad_(True)
+    theirs = ours.detach().clone().requires_grad_(True)
+    adam, reference = gatys._Adam(ours, lr=0.02), torch.optim.Adam([theirs], lr=0.02)
+    for _ in range(5):
+        grad = torch.randn(1, 3, 8, 8, generator=generator)
+        ours.grad, theirs.grad = grad.clone(), grad.clone()
+        adam.step()
+        reference.step()
+        assert torch.equal(ours, theirs)
