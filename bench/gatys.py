@@ -1,6 +1,7 @@
 """Gatys' peak memory and step cost beside a bare VGG19 forward+backward, through the API and the CLI.
 
-    python bench/gatys.py [--baseline REV] [--sizes 256 512] [--rounds 3] [--cli-size 256] [--cli-steps 8] [--naive]
+    python bench/gatys.py [--baseline REV] [--sizes 256 512] [--rounds 3] [--naive]
+                          [--cli-size 256] [--cli-steps 8] [--cli-pairs 3]
 
 Random VGG weights throughout: the cost of a step does not depend on the weights' values.
 --baseline REV: also run stylecore as it was at git revision REV (extracted to a temporary folder),
@@ -17,7 +18,7 @@ rows "before" beside "now", alternating, each with its own bare reference.
 - CLI: `python -m stylecore gatys` with Adam at --cli-size, previews every 5 steps, run with 2 and
   2 + --cli-steps steps; its step is the difference of the two wall times over --cli-steps (start-up,
   loading, targets and saving cancel out; progress bar, loss bookkeeping and previews stay in).
-  After each pair, a child times --cli-steps bare steps (median). Three pairs, medians.
+  After each pair, a child times --cli-steps bare steps (median). --cli-pairs pairs, medians.
 
 Variants
 - adam, lbfgs: stylecore.gatys.stylize with that optimizer, VGG cut after conv5_1, targets once.
@@ -233,11 +234,12 @@ def load() -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--baseline", metavar="REV", help="also run stylecore as at this git revision")
-    parser.add_argument("--sizes", type=int, nargs="+", default=[256, 512])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[256, 512], help="none: the CLI table only")
     parser.add_argument("--rounds", type=int, default=3, help="timed steps per variant after the warm-up")
     parser.add_argument("--rss-steps", type=int, default=3, help="steps each memory child runs")
     parser.add_argument("--cli-size", type=int, default=256, help="0: no CLI table")
     parser.add_argument("--cli-steps", type=int, default=8)
+    parser.add_argument("--cli-pairs", type=int, default=3)
     parser.add_argument("--naive", action="store_true", help="also time the naive loops (slow)")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -298,7 +300,7 @@ def tables(args: argparse.Namespace, trees: dict[str, str]) -> None:
                 flush=True,
             )
     if args.cli_size:
-        cli_table(trees, args.cli_size, args.cli_steps)
+        cli_table(trees, args.cli_size, args.cli_steps, args.cli_pairs)
 
 
 if __name__ == "__main__":
