@@ -1,32 +1,44 @@
-"""Gatys step cost beside a bare VGG19 forward+backward and a naive loop; peak memory per configuration.
+"""Gatys' peak memory and step cost beside a bare VGG19 forward+backward, through the API and the CLI.
 
-    python bench/gatys.py [--sizes 256 512] [--rounds 2]
+    python bench/gatys.py [--baseline REV] [--sizes 256 512] [--rounds 3] [--naive]
+                          [--cli-size 256] [--cli-steps 8] [--cli-pairs 3]
 
 Random VGG weights throughout: the cost of a step does not depend on the weights' values.
-Timings: one child process per size runs our real `stylize` loop; between two of its steps the
-progress callback times one step of each reference, so all variants share the same machine load.
-The first (warm-up) round is dropped; medians are reported. Peak RSS: one fresh child process
-per (size, variant), reading its own ru_maxrss after its first step (ours: two, the first one
-computing the targets).
+--baseline REV: also run stylecore as it was at git revision REV (extracted to a temporary folder),
+rows "before" beside "now", alternating, each with its own bare reference.
+
+- Peak RSS: one fresh child process per (size, variant), since a process's peak only grows. Every
+  child first imports the same modules (torch, torchvision's VGG builder, stylecore.gatys), so all
+  start from the same baseline (printed), then runs its variant for `--rss-steps` steps (ours:
+  the targets, then the steps) and reads its own ru_maxrss.
+- Time per step: one child per size runs our real `stylize` loop, Adam then L-BFGS; between two of
+  its steps the progress callback times one bare forward+backward (and the naive loops with
+  --naive), so all share the same process and the machine's load. The first (warm-up) step of each
+  is dropped; medians of the rest.
+- CLI: `python -m stylecore gatys` with Adam at --cli-size, previews every 5 steps, run with 2 and
+  2 + --cli-steps steps; its step is the difference of the two wall times over --cli-steps (start-up,
+  loading, targets and saving cancel out; progress bar, loss bookkeeping and previews stay in).
+  After each pair, a child times --cli-steps bare steps (median). --cli-pairs pairs, medians.
 
 Variants
-- ours: stylecore.gatys.stylize (L-BFGS), VGG cut after conv5_1, targets computed once.
-- bare: torchvision's vgg19().features[:29] (to conv5_1), frozen, forward + backward to the input
-  (`out.sum().backward()`); once in the default NCHW layout and once channels_last like ours.
-- naive: as the source programs do: the full vgg19().features (non-inplace ReLUs so conv outputs
-  survive), content and style features recomputed every step inside the graph, autograd Gram;
-  "naive" leaves the parameters trainable (their gradients are computed every step, as in scripts
-  that never freeze the network), "naive, frozen" freezes them.
+- adam, lbfgs: stylecore.gatys.stylize with that optimizer, VGG cut after conv5_1, targets once.
+- bare: torchvision's vgg19().features[:29] (to conv5_1), frozen, default NCHW layout, forward +
+  backward to the input (`out.sum().backward()`).
+- naive (--naive): as the source programs do: the full vgg19().features (non-inplace ReLUs),
+  content and style features recomputed every step inside the graph, autograd Gram; "naive" leaves
+  the parameters trainable, "naive, frozen" freezes them.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -34,15 +46,19 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 from torch import nn
+from torchvision.models.vgg import cfgs, make_layers  # every child imports it: one baseline for all
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+TREE_ENV = "BENCH_STYLECORE_TREE"  # a child's stylecore: this checkout's, or the baseline's folder
+sys.path.insert(0, os.environ.get(TREE_ENV) or str(ROOT))
 
 from stylecore.features import IMAGENET_MEAN, IMAGENET_STD, LAYER_NAMES, VGGFeatures  # noqa: E402
 from stylecore.gatys import CONTENT_LAYER, STYLE_LAYERS, GatysConfig, stylize  # noqa: E402
+from stylecore.images import save_image, tensor_to_image  # noqa: E402
 from stylecore.losses import total_variation  # noqa: E402
 
 CONV5_1 = LAYER_NAMES.index("conv5_1") + 1
-VARIANTS = ("ours", "bare", "bare_cl", "naive", "naive_frozen")
+OURS = ("adam", "lbfgs")
 
 
 def images(size: int) -> tuple[torch.Tensor, torch.Tensor]:
@@ -55,18 +71,12 @@ def images(size: int) -> tuple[torch.Tensor, torch.Tensor]:
 
 
 def vgg19_features() -> nn.Sequential:
-    """torchvision's vgg19().features, imported here so the "ours" memory child never loads torchvision."""
-    from torchvision.models.vgg import cfgs, make_layers
-
     return make_layers(cfgs["E"])
 
 
-def bare_step(size: int, channels_last: bool) -> Callable[[], None]:
+def bare_step(size: int) -> Callable[[], None]:
     net = vgg19_features()[:CONV5_1].eval().requires_grad_(False)
-    x = torch.rand(1, 3, size, size)
-    if channels_last:
-        net, x = net.to(memory_format=torch.channels_last), x.contiguous(memory_format=torch.channels_last)
-    x.requires_grad_(True)
+    x = torch.rand(1, 3, size, size).requires_grad_(True)
 
     def step() -> None:
         x.grad = None
@@ -108,9 +118,11 @@ def naive_step(size: int, frozen: bool) -> Callable[[], None]:
     return step
 
 
-def ours(size: int, steps: int, between: Callable[[], None]) -> list[float]:
+def ours(size: int, optimizer: str, steps: int, between: Callable[[], None]) -> list[float]:
+    """Seconds of each of our steps (the first includes the targets); `between` runs between two steps."""
     content, style = images(size)
     vgg = VGGFeatures((*STYLE_LAYERS, CONTENT_LAYER), weights="random")
+    config = GatysConfig(size=size, steps=steps, optimizer=optimizer, weights="random")
     times: list[float] = []
     last = [time.perf_counter()]
 
@@ -120,19 +132,14 @@ def ours(size: int, steps: int, between: Callable[[], None]) -> list[float]:
         last[0] = time.perf_counter()
         return False
 
-    stylize(
-        content, [style], GatysConfig(size=size, steps=steps, weights="random"), features=vgg, on_progress=on_progress
-    )
+    stylize(content, [style], config, features=vgg, on_progress=on_progress)
     return times
 
 
-def child_time(size: int, rounds: int) -> dict:
-    references = {
-        "bare": bare_step(size, channels_last=False),
-        "bare_cl": bare_step(size, channels_last=True),
-        "naive": naive_step(size, frozen=False),
-        "naive_frozen": naive_step(size, frozen=True),
-    }
+def child_time(size: int, rounds: int, naive: bool) -> dict:
+    references = {"bare": bare_step(size)}
+    if naive:
+        references |= {"naive": naive_step(size, frozen=False), "naive_frozen": naive_step(size, frozen=True)}
     times: dict[str, list[float]] = {name: [] for name in references}
 
     def between() -> None:
@@ -141,57 +148,159 @@ def child_time(size: int, rounds: int) -> dict:
             step()
             times[name].append(time.perf_counter() - started)
 
-    times["ours"] = ours(size, rounds + 1, between)
+    for optimizer in OURS:
+        times[optimizer] = ours(size, optimizer, rounds + 1, between)
     return {name: statistics.median(values[1:]) for name, values in times.items()}  # [0]: warm-up (and targets)
 
 
-def child_rss(size: int, variant: str) -> dict:
-    if variant == "ours":
-        ours(size, 2, lambda: None)
+def child_rss(size: int, variant: str, steps: int) -> dict:
+    baseline = current_rss_mb()
+    if variant in OURS:
+        ours(size, variant, steps, lambda: None)
     else:
-        (bare_step(size, channels_last=False) if variant == "bare" else naive_step(size, frozen=False))()
-    return {"rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+        step = bare_step(size) if variant == "bare" else naive_step(size, frozen=False)
+        for _ in range(steps):
+            step()
+    return {"baseline_mb": baseline, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
-def run_child(*args: object) -> dict:
+def child_bare_steps(size: int, steps: int) -> dict:
+    step = bare_step(size)
+    step()  # warm-up
+    times = []
+    for _ in range(steps):
+        started = time.perf_counter()
+        step()
+        times.append(time.perf_counter() - started)
+    return {"bare": statistics.median(times)}
+
+
+def current_rss_mb() -> float:
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) / 1024 for line in status if line.startswith("VmRSS"))
+
+
+def run_child(tree: str, *args: object) -> dict:
     done = subprocess.run(
-        [sys.executable, __file__, "--child", *map(str, args)], capture_output=True, text=True, check=True
+        [sys.executable, __file__, "--child", *map(str, args)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, TREE_ENV: tree},
     )
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def cli_seconds(tree: str, content: Path, style: Path, folder: Path, size: int, steps: int) -> float:
+    env = {**os.environ, "STYLECORE_VGG_WEIGHTS": "random", "STYLECORE_DEVICE": "cpu"}
+    command = [sys.executable, "-m", "stylecore", "gatys", content, style, "-o", folder / "out.png"]
+    command += ["--size", size, "--steps", steps, "--optimizer", "adam", "--preview-every", 5]
+    command += ["--preview-dir", folder / f"previews-{steps}"]
+    started = time.perf_counter()
+    subprocess.run(list(map(str, command)), cwd=tree, env=env, capture_output=True, check=True)
+    return time.perf_counter() - started
+
+
+def cli_table(trees: dict[str, str], size: int, steps: int, pairs: int = 3) -> None:
+    """Each pair: every tree's short and long run, then the bare steps; all interleaved."""
+    cli: dict[str, list[float]] = {name: [] for name in trees}
+    bare: list[float] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        content_tensor, style_tensor = images(size)
+        content, style = folder / "content.png", folder / "style.png"
+        save_image(tensor_to_image(content_tensor), content)
+        save_image(tensor_to_image(style_tensor), style)
+        for _ in range(pairs):
+            for name, tree in trees.items():
+                short = cli_seconds(tree, content, style, folder, size, 2)
+                long = cli_seconds(tree, content, style, folder, size, 2 + steps)
+                cli[name].append((long - short) / steps)
+            bare.append(run_child(str(ROOT), "bare_steps", size, steps)["bare"])
+    reference = statistics.median(bare)
+    print(f"\nCLI, Adam, {size} px, previews every 5 steps, {steps} extra steps, {pairs} pairs, load {load()}\n")
+    print("| stylecore | CLI s/step (start-up subtracted) | bare fwd+bwd s/step | CLI / bare | per pair |")
+    print("|---|---|---|---|---|")
+    for name, times in cli.items():
+        step = statistics.median(times)
+        per_pair = ", ".join(f"{c / b:.2f}x" for c, b in zip(times, bare, strict=True))
+        print(f"| {name} | {step:.3f} | {reference:.3f} | {step / reference:.2f}x | {per_pair} |", flush=True)
+
+
+def load() -> str:
+    return ", ".join(f"{value:.1f}" for value in os.getloadavg())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[256, 512])
-    parser.add_argument("--rounds", type=int, default=2, help="timed steps per variant after the warm-up")
+    parser.add_argument("--baseline", metavar="REV", help="also run stylecore as at this git revision")
+    parser.add_argument("--sizes", type=int, nargs="*", default=[256, 512], help="none: the CLI table only")
+    parser.add_argument("--rounds", type=int, default=3, help="timed steps per variant after the warm-up")
+    parser.add_argument("--rss-steps", type=int, default=3, help="steps each memory child runs")
+    parser.add_argument("--cli-size", type=int, default=256, help="0: no CLI table")
+    parser.add_argument("--cli-steps", type=int, default=8)
+    parser.add_argument("--cli-pairs", type=int, default=3)
+    parser.add_argument("--naive", action="store_true", help="also time the naive loops (slow)")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         kind, size, *rest = args.child
-        result = child_time(int(size), args.rounds) if kind == "time" else child_rss(int(size), rest[0])
+        if kind == "time":
+            result = child_time(int(size), args.rounds, args.naive)
+        elif kind == "rss":
+            result = child_rss(int(size), rest[0], args.rss_steps)
+        else:
+            result = child_bare_steps(int(size), int(rest[0]))
         print(json.dumps(result))
         return
 
+    with tempfile.TemporaryDirectory() as tmp:
+        trees = {"now": str(ROOT)}
+        if args.baseline:
+            archive = subprocess.run(["git", "archive", args.baseline, "stylecore"], cwd=ROOT, capture_output=True)
+            subprocess.run(["tar", "-x", "-C", tmp], input=archive.stdout, check=True)
+            trees = {f"before ({args.baseline})": tmp, **trees}
+        tables(args, trees)
+
+
+def tables(args: argparse.Namespace, trees: dict[str, str]) -> None:
+    here = str(ROOT)
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, CPU, random VGG19 weights\n")
+    print(f"Peak RSS, one fresh process each, {args.rss_steps} steps\n")
     print(
-        f"torch {torch.__version__}, {torch.get_num_threads()} threads, CPU, random VGG19 weights, "
-        f"rounds={args.rounds}\n"
+        "| size | stylecore | baseline (imports) | bare fwd+bwd | Adam | L-BFGS | Adam / bare | L-BFGS / bare | load |"
     )
-    print(
-        "| size | ours s/step | bare fwd+bwd NCHW | bare channels_last | naive | naive, frozen "
-        "| ours / bare NCHW | ours / bare c_last | naive / ours | naive frozen / ours "
-        "| peak RSS ours | bare | naive |"
-    )
-    print("|" + "---|" * 13)
+    print("|---|---|---|---|---|---|---|---|---|")
     for size in args.sizes:
-        t = run_child("time", size, "--rounds", args.rounds)
-        rss = {variant: run_child("rss", size, variant)["rss_mb"] for variant in ("ours", "bare", "naive")}
-        print(
-            f"| {size} | {t['ours']:.2f} | {t['bare']:.2f} | {t['bare_cl']:.2f} | {t['naive']:.2f} "
-            f"| {t['naive_frozen']:.2f} | {t['ours'] / t['bare']:.2f}x | {t['ours'] / t['bare_cl']:.2f}x "
-            f"| {t['naive'] / t['ours']:.2f}x | {t['naive_frozen'] / t['ours']:.2f}x "
-            f"| {rss['ours']:.0f} MB | {rss['bare']:.0f} MB | {rss['naive']:.0f} MB |",
-            flush=True,
-        )
+        bare = run_child(here, "rss", size, "bare", "--rss-steps", args.rss_steps)
+        for name, tree in trees.items():
+            peak = {v: run_child(tree, "rss", size, v, "--rss-steps", args.rss_steps)["rss_mb"] for v in OURS}
+            print(
+                f"| {size} | {name} | {bare['baseline_mb']:.0f} MB | {bare['rss_mb']:.0f} MB | {peak['adam']:.0f} MB "
+                f"| {peak['lbfgs']:.0f} MB | {peak['adam'] / bare['rss_mb']:.2f}x "
+                f"| {peak['lbfgs'] / bare['rss_mb']:.2f}x | {load()} |",
+                flush=True,
+            )
+    naive = " | naive | naive, frozen | naive / Adam | naive frozen / Adam" if args.naive else ""
+    print(f"\nSeconds per step, same process, {args.rounds} rounds\n")
+    print(f"| size | stylecore | bare fwd+bwd | Adam | L-BFGS | Adam / bare | L-BFGS / bare{naive} | load |")
+    print("|---|---|---|---|---|---|---|" + "---|" * (4 if args.naive else 0) + "---|")
+    for size in args.sizes:
+        for name, tree in trees.items():
+            t = run_child(tree, "time", size, "--rounds", args.rounds, *(["--naive"] if args.naive else []))
+            extra = ""
+            if args.naive:
+                extra = (
+                    f" | {t['naive']:.2f} | {t['naive_frozen']:.2f} | {t['naive'] / t['adam']:.2f}x "
+                    f"| {t['naive_frozen'] / t['adam']:.2f}x"
+                )
+            print(
+                f"| {size} | {name} | {t['bare']:.3f} | {t['adam']:.3f} | {t['lbfgs']:.3f} "
+                f"| {t['adam'] / t['bare']:.2f}x | {t['lbfgs'] / t['bare']:.2f}x{extra} | {load()} |",
+                flush=True,
+            )
+    if args.cli_size:
+        cli_table(trees, args.cli_size, args.cli_steps, args.cli_pairs)
 
 
 if __name__ == "__main__":

@@ -11,10 +11,11 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 from .errors import WeightsError
@@ -151,12 +152,101 @@ def _features_state(spec: str) -> dict[str, torch.Tensor]:
         return _cache[spec]
 
 
+def _learns(x: torch.Tensor) -> bool:
+    return torch.is_grad_enabled() and x.requires_grad
+
+
+class _InputGradConv(torch.autograd.Function):
+    """conv2d whose backward computes the input's gradient only: it keeps the weight and the input's
+    shape and layout, not the input (the saved activations are most of a Gatys step's memory)."""
+
+    @staticmethod
+    def forward(ctx, x: torch.Tensor, conv: nn.Conv2d, weight: torch.Tensor) -> torch.Tensor:
+        ctx.save_for_backward(weight)
+        ctx.conv, ctx.shape, ctx.stride = conv, x.shape, x.stride()
+        return conv._conv_forward(x, weight, conv.bias)
+
+    @staticmethod
+    def backward(ctx, grad: torch.Tensor) -> tuple[torch.Tensor, None, None]:
+        (weight,) = ctx.saved_tensors
+        conv = ctx.conv
+        # convolution_backward reads only the input's shape and layout (which picks the algorithm, so
+        # it must match the forward's for the same numbers); this unfilled stand-in is never touched.
+        stand_in = grad.new_empty_strided(ctx.shape, ctx.stride)
+        dx = torch.ops.aten.convolution_backward(
+            grad,
+            stand_in,
+            weight,
+            None,
+            conv.stride,
+            conv.padding,
+            conv.dilation,
+            False,
+            [0],
+            conv.groups,
+            (True, False, False),
+        )[0]
+        return dx, None, None
+
+
+class _MaskReLU(torch.autograd.Function):
+    """ReLU that keeps a one-byte mask for its backward rather than its four-byte output."""
+
+    @staticmethod
+    def forward(ctx, x: torch.Tensor, inplace: bool) -> torch.Tensor:
+        if inplace:
+            ctx.mark_dirty(x)
+        out = x.relu_() if inplace else x.relu()
+        ctx.save_for_backward(out > 0)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad: torch.Tensor) -> tuple[torch.Tensor, None]:
+        (mask,) = ctx.saved_tensors
+        return torch.where(mask, grad, 0.0), None
+
+
+class _IndexMaxPool(torch.autograd.Function):
+    """2x2 max pooling that keeps only the indices for its backward, not its input."""
+
+    @staticmethod
+    def forward(ctx, x: torch.Tensor) -> torch.Tensor:
+        out, indices = F.max_pool2d(x, 2, 2, return_indices=True)
+        ctx.save_for_backward(indices)
+        ctx.size = x.shape[-2:]
+        return out
+
+    @staticmethod
+    def backward(ctx, grad: torch.Tensor) -> torch.Tensor:
+        (indices,) = ctx.saved_tensors
+        return F.max_unpool2d(grad, indices, 2, 2, output_size=ctx.size)  # 2x2 windows never overlap
+
+
+class _FrozenConv(nn.Conv2d):
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if self.weight.requires_grad or not _learns(x):
+            return super().forward(x)
+        return _InputGradConv.apply(x, self, self.weight)
+
+
+class _FrozenReLU(nn.ReLU):
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return _MaskReLU.apply(x, self.inplace) if _learns(x) else super().forward(x)
+
+
+class _FrozenMaxPool(nn.MaxPool2d):
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return _IndexMaxPool.apply(x) if _learns(x) else super().forward(x)
+
+
 class VGGFeatures(nn.Module):
     """VGG19 activations at the named layers for images in [0, 1] (ImageNet normalisation inside).
 
     The network stops at the deepest layer asked for. ReLUs run in place except right after a
     conv layer whose output is returned (in place would overwrite it). `pool="avg"` swaps max
-    pooling for average pooling (smoother Gatys results).
+    pooling for average pooling (smoother Gatys results). The weights are frozen, so where
+    gradients flow to the image its layers keep for backward only what the input's gradient needs
+    (exactly autograd's numbers): convs keep no input, ReLUs a one-byte mask, max pools the indices.
     """
 
     def __init__(self, layers: Sequence[str], *, weights: str | None = None, pool: str = "max") -> None:
@@ -175,12 +265,12 @@ class VGGFeatures(nn.Module):
         for name in self.names:
             if name.startswith("conv"):
                 out_channels = next(config)
-                modules.append(nn.Conv2d(in_channels, out_channels, kernel_size=3, padding=1))
+                modules.append(_FrozenConv(in_channels, out_channels, kernel_size=3, padding=1))
                 in_channels = out_channels
             elif name.startswith("relu"):
-                modules.append(nn.ReLU(inplace=name.replace("relu", "conv") not in self.layers))
+                modules.append(_FrozenReLU(inplace=name.replace("relu", "conv") not in self.layers))
             else:
-                modules.append(nn.MaxPool2d(2, 2) if pool == "max" else nn.AvgPool2d(2, 2))
+                modules.append(_FrozenMaxPool(2, 2) if pool == "max" else nn.AvgPool2d(2, 2))
         self.net = nn.Sequential(*modules)
         state = _features_state(self.weights_source)
         wanted = {key: value for key, value in state.items() if int(key.split(".")[0]) < len(self.names)}
@@ -198,7 +288,12 @@ class VGGFeatures(nn.Module):
     def train(self, mode: bool = True) -> VGGFeatures:
         return super().train(False)  # a frozen feature extractor: always in eval mode
 
-    def forward(self, x: torch.Tensor) -> dict[str, torch.Tensor]:
+    def forward(
+        self, x: torch.Tensor, visit: Callable[[str, torch.Tensor], None] | None = None
+    ) -> dict[str, torch.Tensor]:
+        """The asked-for layers' activations by name; with `visit`, each is handed to visit(name,
+        activation) as the network reaches it instead (a loss that uses each at once and keeps none
+        lets backward free its gradient as soon as the layer's own backward has used it)."""
         x = (x - self.mean) / self.std
         if x.device.type == "cpu":
             x = x.contiguous(memory_format=torch.channels_last)  # oneDNN's faster layout on CPU
@@ -206,5 +301,8 @@ class VGGFeatures(nn.Module):
         for name, module in zip(self.names, self.net, strict=True):
             x = module(x)
             if name in wanted:
-                out[name] = x
+                if visit is None:
+                    out[name] = x
+                else:
+                    visit(name, x)
         return out

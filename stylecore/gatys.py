@@ -22,7 +22,7 @@ from .errors import ImageError, OptionError, StylecoreError
 from .features import VGGFeatures
 from .finish import FinishOptions, keep_colours, luminance, save_finished
 from .images import image_to_tensor, load_image, output_format, tensor_to_image
-from .losses import content_loss, gram_matrix, style_loss, total_variation
+from .losses import LayerLosses, gram_matrix, total_variation
 from .options import SEED_MAX, check_choice, check_number
 from .progress import Progress, ProgressCallback, Relay, StopRequested, stops_inside
 from .record import RunRecord
@@ -139,14 +139,17 @@ def _targets(
     Blending the Grams is the same as weighting one style loss per image: sum_k w_k |G - A_k|^2
     differs from |G - sum_k w_k A_k|^2 (weights summing to 1) by a constant.
     """
-    content_targets = {CONTENT_LAYER: vgg(content)[CONTENT_LAYER]}
+    content_targets: dict[str, torch.Tensor] = {}
+    vgg(content, lambda name, f: content_targets.update({name: f}) if name == CONTENT_LAYER else None)
     grams: dict[str, torch.Tensor] = {}
-    for style, weight in zip(styles, blend, strict=True):
-        features = vgg(style)
-        for name in STYLE_LAYERS:
-            gram = gram_matrix(features[name]).mul_(weight)
+
+    def add_gram(name: str, f: torch.Tensor, weight: float) -> None:
+        if name in STYLE_LAYERS:  # each layer's Gram as the network reaches it: no activation is kept
+            gram = gram_matrix(f).mul_(weight)
             grams[name] = grams[name].add_(gram) if name in grams else gram
-        del features
+
+    for style, weight in zip(styles, blend, strict=True):
+        vgg(style, lambda name, f, weight=weight: add_gram(name, f, weight))
     return content_targets, grams
 
 
@@ -217,6 +220,29 @@ def stylize(
     return GatysResult(image=image, steps_done=done, stopped=stopped, losses=losses)
 
 
+class _Adam:
+    """torch.optim.Adam's update with its defaults (betas 0.9/0.999, eps 1e-8, the single-tensor path
+    it takes on CPU: the same numbers) for the one image tensor. Making any torch.optim optimizer
+    imports torch._dynamo on first use, about 150 MB resident for the rest of the process."""
+
+    def __init__(self, x: torch.Tensor, lr: float, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8):
+        self.x, self.lr, self.betas, self.eps, self.steps = x, lr, betas, eps, 0
+        self.exp_avg, self.exp_avg_sq = torch.zeros_like(x), torch.zeros_like(x)
+
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        self.x.grad = None
+
+    @torch.no_grad()
+    def step(self) -> None:
+        (beta1, beta2), grad = self.betas, self.x.grad
+        self.steps += 1
+        self.exp_avg.lerp_(grad, 1 - beta1)
+        self.exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
+        step = float(self.steps)  # torch keeps the count as a float tensor and reads it back
+        denom = (self.exp_avg_sq.sqrt() / (1 - beta2**step) ** 0.5).add_(self.eps)
+        self.x.addcdiv_(self.exp_avg, denom, value=-(self.lr / (1 - beta1**step)))
+
+
 def _optimise(
     x: torch.Tensor,
     vgg: VGGFeatures,
@@ -234,18 +260,17 @@ def _optimise(
         # max_iter=1: each .step() is one evaluation, so progress and stop requests come every step.
         optimizer = torch.optim.LBFGS([x], lr=config.learning_rate, max_iter=1, history_size=LBFGS_HISTORY)
     else:
-        optimizer = torch.optim.Adam([x], lr=config.learning_rate)
+        optimizer = _Adam(x, lr=config.learning_rate)
     parts: list[torch.Tensor] = []
 
     def closure() -> torch.Tensor:
         optimizer.zero_grad(set_to_none=True)
-        features = vgg(x)
-        c = (
-            config.content_weight * content_loss(features, content_targets)
-            if config.content_weight
-            else x.new_zeros(())
+        terms = LayerLosses(
+            content_targets if config.content_weight else {}, style_grams if config.style_weight else {}
         )
-        s = config.style_weight * style_loss(features, style_grams) if config.style_weight else x.new_zeros(())
+        vgg(x, terms)
+        c = config.content_weight * terms.content if config.content_weight else x.new_zeros(())
+        s = config.style_weight * terms.style if config.style_weight else x.new_zeros(())
         tv = config.tv_weight * total_variation(x) if config.tv_weight else x.new_zeros(())
         loss = c + s + tv
         loss.backward()

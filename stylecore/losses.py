@@ -24,7 +24,10 @@ class _Gram(torch.autograd.Function):
     @staticmethod
     def backward(ctx, grad: torch.Tensor) -> tuple[torch.Tensor, None]:
         (f,) = ctx.saved_tensors
-        return torch.bmm(grad + grad.transpose(1, 2), f).div_(ctx.n), None
+        sym = grad + grad.transpose(1, 2)
+        if f.stride(1) == 1:  # channels_last features: dF^T = F^T dG, so dF comes out in F's own layout
+            return torch.bmm(f.transpose(1, 2), sym).div_(ctx.n).transpose(1, 2), None
+        return torch.bmm(sym, f).div_(ctx.n), None
 
 
 def gram_matrix(f: torch.Tensor) -> torch.Tensor:
@@ -38,6 +41,29 @@ def total_variation(x: torch.Tensor) -> torch.Tensor:
     return (x[..., 1:, :] - x[..., :-1, :]).pow(2).mean() + (x[..., :, 1:] - x[..., :, :-1]).pow(2).mean()
 
 
+def style_term(f: torch.Tensor, target_gram: torch.Tensor) -> torch.Tensor:
+    """One layer's style loss: the mean squared Gram difference (the target may be batch 1)."""
+    gram = gram_matrix(f)
+    return F.mse_loss(gram, target_gram.expand_as(gram))
+
+
+class LayerLosses:
+    """Content and style losses added up layer by layer, as VGGFeatures(x, visit=this) reaches each:
+    each term is made while its activation is fresh, so backward makes its gradient just before that
+    layer's own backward needs it, rather than every layer's first (all of them held at once)."""
+
+    def __init__(self, content_targets: Mapping[str, torch.Tensor], target_grams: Mapping[str, torch.Tensor]) -> None:
+        self.content_targets, self.target_grams = content_targets, target_grams
+        self.content: torch.Tensor | float = 0.0
+        self.style: torch.Tensor | float = 0.0
+
+    def __call__(self, name: str, f: torch.Tensor) -> None:
+        if name in self.content_targets:
+            self.content = self.content + F.mse_loss(f, self.content_targets[name])
+        if name in self.target_grams:
+            self.style = self.style + style_term(f, self.target_grams[name])
+
+
 def content_loss(features: Mapping[str, torch.Tensor], targets: Mapping[str, torch.Tensor]) -> torch.Tensor:
     """Sum over the target layers of the mean squared feature difference."""
     return sum(F.mse_loss(features[name], target) for name, target in targets.items())
@@ -47,6 +73,5 @@ def style_loss(features: Mapping[str, torch.Tensor], target_grams: Mapping[str, 
     """Sum over the target layers of the mean squared Gram difference (targets may be batch 1)."""
     total = 0.0
     for name, target in target_grams.items():
-        gram = gram_matrix(features[name])
-        total = total + F.mse_loss(gram, target.expand_as(gram))
+        total = total + style_term(features[name], target)
     return total
