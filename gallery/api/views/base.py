@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 
 from gallery.core.http import file_response
 from gallery.core.links import link
+from gallery.core.runs import RunState
 
 from ..errors import error_responses
 from ..pagination import Pagination
@@ -136,3 +137,21 @@ def id_field(**kwargs: Any) -> serializers.IntegerField:
 def url(request: Request, name: str, *args: Any) -> str:
     """An absolute URL of another API endpoint."""
     return request.build_absolute_uri(link(f"api:{name}", *args))
+
+
+class RunProgressSerializer(serializers.Serializer):
+    """The progress every queued run reports (core.runs.run_progress): jobs and training runs alike."""
+
+    state = serializers.ChoiceField(choices=RunState.choices)
+    state_label = serializers.CharField()
+    finished = serializers.BooleanField()
+    cancel_requested = serializers.BooleanField()
+    step = serializers.IntegerField()
+    total = serializers.IntegerField()
+    percent = serializers.IntegerField()
+    stage = serializers.CharField(allow_blank=True)
+    losses = serializers.DictField(child=serializers.FloatField(), help_text="Latest loss values by name.")
+    eta_seconds = serializers.FloatField(allow_null=True)
+    started_at = serializers.DateTimeField(allow_null=True)
+    finished_at = serializers.DateTimeField(allow_null=True)
+    elapsed_seconds = serializers.FloatField(allow_null=True)

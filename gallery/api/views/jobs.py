@@ -15,7 +15,7 @@ from gallery.studio import selectors, services
 from gallery.studio.models import Job
 
 from ..errors import error_responses
-from .base import Api, FileApi, ListApi, file_responses, id_field, throttle_scope, url
+from .base import Api, FileApi, ListApi, RunProgressSerializer, file_responses, id_field, throttle_scope, url
 from .results import ResultOutputSerializer
 
 TAGS = ["jobs"]
@@ -54,23 +54,13 @@ class JobStyleSerializer(serializers.Serializer):
     weight = serializers.FloatField(help_text="Blend weight (styles are mixed by weight).")
 
 
-class JobOutputSerializer(serializers.Serializer):
+class JobOutputSerializer(RunProgressSerializer):
     id = serializers.IntegerField()
     algorithm = serializers.CharField()
     options = serializers.DictField(help_text="The option values the job runs with (defaults filled in).")
     content = serializers.IntegerField(allow_null=True, help_text="The photo's image id; null once it was deleted.")
     styles = JobStyleSerializer(many=True)
     created_at = serializers.DateTimeField()
-    state = serializers.ChoiceField(choices=Job.State.choices)
-    state_label = serializers.CharField()
-    finished = serializers.BooleanField()
-    cancel_requested = serializers.BooleanField()
-    step = serializers.IntegerField()
-    total = serializers.IntegerField()
-    percent = serializers.IntegerField()
-    stage = serializers.CharField(allow_blank=True)
-    losses = serializers.DictField(child=serializers.FloatField(), help_text="Latest loss values by name.")
-    eta_seconds = serializers.FloatField(allow_null=True)
     queue_position = serializers.IntegerField(allow_null=True, help_text="1 = runs next; null unless queued.")
     message = serializers.CharField(allow_blank=True, help_text="Why it failed, when it did.")
     preview_url = serializers.URLField(allow_null=True, help_text="The latest preview image, while there is one.")
@@ -81,9 +71,6 @@ class JobOutputSerializer(serializers.Serializer):
     can_save_partial = serializers.BooleanField(
         help_text="True: it was stopped mid-run and kept its picture so far; POST save-partial/ makes it a result."
     )
-    started_at = serializers.DateTimeField(allow_null=True)
-    finished_at = serializers.DateTimeField(allow_null=True)
-    elapsed_seconds = serializers.FloatField(allow_null=True)
 
 
 def job_data(job: Job, request: Request, positions: QueuePositions | None = None) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from gallery.stylemodels import selectors, services
 from gallery.stylemodels.models import Kind, TrainingRun
 
 from ..errors import error_responses
-from .base import Api, FileApi, ListApi, file_responses, no_content_responses, url
+from .base import Api, FileApi, ListApi, RunProgressSerializer, file_responses, no_content_responses, url
 
 TAGS = ["training-runs"]
 # The largest value a PositiveIntegerField holds; the stylecore configs judge the real ranges.
@@ -89,7 +89,7 @@ QUEUED_EXAMPLE = RUN_EXAMPLE | {
 }
 
 
-class TrainingRunOutputSerializer(serializers.Serializer):
+class TrainingRunOutputSerializer(RunProgressSerializer):
     id = serializers.IntegerField()
     name = serializers.CharField(help_text="The name of the model it makes.")
     kind = serializers.ChoiceField(choices=Kind.choices)
@@ -101,20 +101,7 @@ class TrainingRunOutputSerializer(serializers.Serializer):
     photo_folder = serializers.CharField(allow_blank=True)
     created_by = serializers.CharField(allow_null=True, help_text="Who started it (a username).")
     created_at = serializers.DateTimeField()
-    state = serializers.ChoiceField(choices=TrainingRun.State.choices)
-    state_label = serializers.CharField()
-    finished = serializers.BooleanField()
-    cancel_requested = serializers.BooleanField()
-    step = serializers.IntegerField()
-    total = serializers.IntegerField()
-    percent = serializers.IntegerField()
-    stage = serializers.CharField(allow_blank=True)
-    losses = serializers.DictField(child=serializers.FloatField(), help_text="Latest loss values by name.")
-    eta_seconds = serializers.FloatField(allow_null=True)
     message = serializers.CharField(allow_blank=True, help_text="Why it failed or where it stopped.")
-    started_at = serializers.DateTimeField(allow_null=True)
-    finished_at = serializers.DateTimeField(allow_null=True)
-    elapsed_seconds = serializers.FloatField(allow_null=True)
     images_per_s = serializers.FloatField(allow_null=True)
     checkpoint_step = serializers.IntegerField(help_text="Resuming continues from here (0: from the start).")
     history = serializers.ListField(
