@@ -33,7 +33,10 @@ from .errors import OptionError
 from .images import MAX_SIDE
 from .progress import Progress, ProgressCallback
 
-TILE_ABOVE = 1024  # "automatic": work in tiles when the longer side is larger than this
+# "automatic": work in tiles when the longer side is larger than this. Not lower: Johnson's tiles run on PyTorch,
+# 2.5x slower than a whole run on ONNX Runtime, and photos of 1080-1440 px are common; a whole run at this size
+# grows by ~3 GB at most (bench/README.md, "High resolution").
+TILE_ABOVE = 1536
 TILE_SIZE = 512  # the automatic tile side (bench/tiles.py: peak memory and seams)
 OVERLAP = 64  # at least this much overlap between neighbours: about how far the standard network sees
 MIN_TILE = 4 * OVERLAP  # smaller tiles would be mostly overlap

@@ -29,4 +29,4 @@ def test_the_job_page_offers_it_in_plain_words(style_model_factory, owner_client
     style_model_factory("johnson")
     page = owner_client.get("/jobs/new/").content.decode()
     assert page.count("Tile size") == 2  # Johnson's and Chen's options
-    assert "leave empty for automatic (tiles of 512 above 1024 pixels), 0 for never" in page
+    assert "leave empty for automatic (tiles of 512 above 1536 pixels), 0 for never" in page
