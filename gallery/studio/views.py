@@ -167,7 +167,8 @@ def job_create(request: HttpRequest) -> HttpResponse:
                 aliases = {"styles": "style", "photos": "content"}
                 show_errors(error, form, prefixes={"options.": options_form}, aliases=aliases)
             else:
-                messages.success(request, f"{batch.jobs.count()} pictures are queued.")
+                count = batch.jobs.count()
+                messages.success(request, f"{_pictures(count)} {'is' if count == 1 else 'are'} queued.")
                 return redirect(batch)
         elif options_form.is_valid():
             try:
@@ -276,6 +277,10 @@ def job_preview(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Batches ---------------------------------------------------------------------------------
 
 
+def _pictures(count: int) -> str:
+    return "1 picture" if count == 1 else f"{count} pictures"
+
+
 @login_required
 def batch_list(request: HttpRequest) -> HttpResponse:
     return render(request, "studio/batch_list.html", {"page": _page(request, selectors.batches_of(request.user))})
@@ -302,8 +307,7 @@ def batch_progress(request: HttpRequest, pk: int) -> JsonResponse:
 def batch_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     batch = selectors.batch_of(request.user, pk)
     cancelled = services.batch_cancel(batch=batch, by=request.user)
-    pictures = "1 picture" if cancelled == 1 else f"{cancelled} pictures"
-    messages.info(request, f"Cancelled {pictures} not yet made; the pictures already made are kept.")
+    messages.info(request, f"Cancelled {_pictures(cancelled)} not yet made; the pictures already made are kept.")
     return redirect(batch)
 
 

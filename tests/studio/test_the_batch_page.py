@@ -116,10 +116,19 @@ def test_the_job_page_makes_every_pair_when_asked(owner, owner_client: Client, u
         "every_pair": "on",
         **FORM,
     }
-    response = owner_client.post(reverse("studio:job_create"), data)
+    response = owner_client.post(reverse("studio:job_create"), data, follow=True)
     batch = Batch.objects.get()
-    assert response.status_code == 302 and response["Location"] == batch.get_absolute_url()
+    assert response.redirect_chain == [(batch.get_absolute_url(), 302)]
     assert batch.jobs.count() == 4
+    assert "4 pictures are queued." in response.content.decode()
+
+
+def test_a_batch_of_one_picture_says_so_in_the_singular(owner, owner_client: Client, upload_factory):  # noqa: ANN001
+    photo = upload_factory(owner, name="harbour.png")
+    style = upload_factory(owner, kind="style", name="Candy.png")
+    data = {"algorithm": "gatys", "content": [str(photo.pk)], "style": [str(style.pk)], "every_pair": "on", **FORM}
+    page = owner_client.post(reverse("studio:job_create"), data, follow=True).content.decode()
+    assert "1 picture is queued." in page and Batch.objects.get().jobs.count() == 1
 
 
 def test_without_every_pair_several_styles_still_blend_into_one_job(owner, owner_client: Client, upload_factory):  # noqa: ANN001
