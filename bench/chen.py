@@ -102,9 +102,12 @@ def main() -> None:
     parser.add_argument("--threads", type=int, help="torch threads (default: torch's)")
     parser.add_argument("--baseline-rev", default=BASELINE_REV, help=f"git revision of the old swap ({BASELINE_REV})")
     parser.add_argument("--skip-baseline", action="store_true", help="leave out the old swap (slow at 512/512)")
+    parser.add_argument("--dims", type=int, default=SWAP.FAST_DIMS, help="fast search: projection dimensions")
+    parser.add_argument("--shortlist", type=int, default=SWAP.FAST_SHORTLIST, help="fast search: patches re-ranked")
     args = parser.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
+    SWAP.FAST_DIMS, SWAP.FAST_SHORTLIST = args.dims, args.shortlist  # trying other settings than the defaults
     torch.set_grad_enabled(False)
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, load average {os.getloadavg()[0]:.1f}")
 
