@@ -87,3 +87,26 @@ def test_every_pictured_option_shows_its_small_picture_with_alt_text(
         assert file.is_file() and file.stat().st_size < 20_000, file
         alt = re.escape(html.escape(picture.alt))
         assert re.search(rf'<img class="help-picture" src="[^"]*/img/help/{picture.file}" alt="{alt}"', page)
+
+
+def test_the_job_page_writes_layers_as_the_form_takes_them(images, owner, owner_client: Client) -> None:  # noqa: ANN001
+    from gallery.studio.services import job_create
+
+    content, style = images
+    options = {"style_layers": {"conv1_1": 1, "conv2_1": 0.5}, "pooling": "avg"}
+    job = job_create(owner=owner, algorithm="gatys", content=content, styles=[(style, 1.0)], options=options)
+    page = owner_client.get(job.get_absolute_url()).content.decode()
+    assert "<dt>Style layers</dt><dd>conv1_1:1, conv2_1:0.5</dd>" in page
+    assert "<dt>Content layers</dt><dd>conv4_2:1</dd>" in page and "<dt>Pooling</dt><dd>avg</dd>" in page
+
+
+def test_the_bench_script_draws_every_committed_picture(tmp_path: Path) -> None:
+    from PIL import Image
+
+    from bench import help_pictures
+
+    assert {f"{name}.webp" for name in help_pictures.PICTURES} == {path.name for path in HELP.iterdir()}
+    for name, draw in help_pictures.PICTURES.items():
+        drawn = draw()
+        with Image.open(HELP / f"{name}.webp") as committed:
+            assert drawn.size == committed.size == (help_pictures.W, help_pictures.H)
