@@ -259,6 +259,7 @@ class VGGFeatures(nn.Module):
         self.weights_source = resolve_weights(weights)
         self.random_weights = self.weights_source == "random"
         self.layers = tuple(dict.fromkeys(layers))
+        self.pool = pool
         self.names = LAYER_NAMES[: max(LAYER_NAMES.index(name) for name in self.layers) + 1]
         modules: list[nn.Module] = []
         in_channels, config = 3, iter(item for item in _CONFIG if item != "M")

@@ -1,12 +1,14 @@
 """Gatys et al. style transfer: optimise the pixels so VGG19 features match content and style.
 
-Content loss at conv4_2, style loss on normalised Gram matrices at conv1_1..conv5_1, plus total
-variation. Content and style targets are computed once per scale under no_grad; each step is
-then one forward and one backward pass of VGG19 cut after conv5_1.
+Content loss at conv4_2, style loss on normalised Gram matrices at conv1_1..conv5_1 (by default;
+any VGG19 layers with a weight each), plus total variation. Content and style targets are computed
+once per scale under no_grad; each step is then one forward and one backward pass of VGG19 cut
+after the deepest layer in use.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 import time
@@ -22,6 +24,7 @@ from .errors import ImageError, OptionError, StylecoreError
 from .features import VGGFeatures
 from .finish import FinishOptions, keep_colours, luminance, save_finished
 from .images import image_to_tensor, load_image, output_format, tensor_to_image
+from .layers import check_layers, in_use
 from .losses import LayerLosses, gram_matrix, total_variation
 from .options import SEED_MAX, check_choice, check_number
 from .progress import Progress, ProgressCallback, Relay, StopRequested, stops_inside
@@ -33,8 +36,10 @@ CONTENT_LAYER = "conv4_2"
 STYLE_LAYERS = ("conv1_1", "conv2_1", "conv3_1", "conv4_1", "conv5_1")
 OPTIMIZERS = ("lbfgs", "adam")
 INITS = ("content", "noise", "style")
+POOLINGS = ("max", "avg")
 DEFAULT_LR = {"lbfgs": 1.0, "adam": 0.02}
 MIN_SIDE = 16  # VGG19 halves the image four times before conv5_1
+MAX_SIDE = 4096  # the result's and the scaled style's longer side
 LBFGS_HISTORY = 8  # each history pair is two image-sized vectors: 48 MB at 512 px, bounded for big images
 # Named sizes and step counts (bench/job_times.py): "quick" ends in about a minute on a 2-core CPU.
 PRESETS = {
@@ -56,6 +61,10 @@ class GatysConfig(FinishOptions):
     colours during the optimisation too: it matches the style's luminance only)."""
 
     size: int = 512  # longer side of the output, pixels
+    style_scale: float = 1.0  # the style images' longer side relative to the output's (neural-style's -style_scale)
+    pooling: str = "max"  # VGG19's pooling: "max" or "avg" (smoother)
+    content_layers: dict[str, float] = dataclasses.field(default_factory=lambda: {CONTENT_LAYER: 1.0})  # name -> weight
+    style_layers: dict[str, float] = dataclasses.field(default_factory=lambda: dict.fromkeys(STYLE_LAYERS, 1.0))
     steps: int = 300  # optimiser steps at each scale (one VGG forward+backward each)
     optimizer: str = "lbfgs"
     lr: float | None = None  # None: 1.0 for L-BFGS, 0.02 for Adam (pixels are in [0, 1])
@@ -72,7 +81,17 @@ class GatysConfig(FinishOptions):
 
     def validate(self) -> None:
         super().validate()
-        check_number("size", self.size, MIN_SIDE, 4096, integer=True)
+        check_number("size", self.size, MIN_SIDE, MAX_SIDE, integer=True)
+        check_number("style_scale", self.style_scale, 0.1, 4)
+        if not MIN_SIDE <= self.style_side <= MAX_SIDE:
+            raise OptionError(
+                "style_scale",
+                f"makes the style images {self.style_side} pixels on their longer side at a {self.size} px result; "
+                f"it must be between {MIN_SIDE} and {MAX_SIDE}",
+            )
+        check_choice("pooling", self.pooling, POOLINGS)
+        self.content_layers = check_layers("content_layers", self.content_layers)
+        self.style_layers = check_layers("style_layers", self.style_layers)
         check_number("steps", self.steps, 1, 5000, integer=True)
         check_choice("optimizer", self.optimizer, OPTIMIZERS)
         check_number("lr", self.lr, 1e-6, 10, optional=True)
@@ -92,6 +111,16 @@ class GatysConfig(FinishOptions):
         check_number("scales", self.scales, 1, 4, integer=True)
         check_number("seed", self.seed, 0, SEED_MAX, integer=True, optional=True)
         check_number("preview_every", self.preview_every, 0, 5000, integer=True)
+
+    @property
+    def style_side(self) -> int:
+        """The longer side the style images are loaded at."""
+        return round(self.size * self.style_scale)
+
+    @property
+    def layers(self) -> tuple[str, ...]:
+        """Every VGG19 layer a run computes a loss at (weight above 0)."""
+        return tuple(dict.fromkeys((*in_use(self.content_layers), *in_use(self.style_layers))))
 
     @property
     def learning_rate(self) -> float:
@@ -132,25 +161,35 @@ def _scaled(x: torch.Tensor, factor: int) -> torch.Tensor:
 
 @torch.no_grad()
 def _targets(
-    vgg: VGGFeatures, content: torch.Tensor, styles: Sequence[torch.Tensor], blend: Sequence[float]
+    vgg: VGGFeatures,
+    content: torch.Tensor,
+    styles: Sequence[torch.Tensor],
+    blend: Sequence[float],
+    config: GatysConfig,
 ) -> tuple[dict[str, torch.Tensor], dict[str, torch.Tensor]]:
     """Content features and blended style Grams; each image goes through VGG once.
 
     Blending the Grams is the same as weighting one style loss per image: sum_k w_k |G - A_k|^2
     differs from |G - sum_k w_k A_k|^2 (weights summing to 1) by a constant.
     """
+    content_layers, style_layers = in_use(config.content_layers), in_use(config.style_layers)
     content_targets: dict[str, torch.Tensor] = {}
-    vgg(content, lambda name, f: content_targets.update({name: f}) if name == CONTENT_LAYER else None)
+    vgg(content, lambda name, f: content_targets.update({name: f}) if name in content_layers else None)
     grams: dict[str, torch.Tensor] = {}
 
     def add_gram(name: str, f: torch.Tensor, weight: float) -> None:
-        if name in STYLE_LAYERS:  # each layer's Gram as the network reaches it: no activation is kept
+        if name in style_layers:  # each layer's Gram as the network reaches it: no activation is kept
             gram = gram_matrix(f).mul_(weight)
             grams[name] = grams[name].add_(gram) if name in grams else gram
 
     for style, weight in zip(styles, blend, strict=True):
         vgg(style, lambda name, f, weight=weight: add_gram(name, f, weight))
     return content_targets, grams
+
+
+def features_for(config: GatysConfig) -> VGGFeatures:
+    """VGG19 with the config's pooling, cut after the deepest layer it uses."""
+    return VGGFeatures(config.layers, weights=config.weights, pool=config.pooling)
 
 
 def _initial(init: str, content: torch.Tensor, style: torch.Tensor, generator: torch.Generator | None) -> torch.Tensor:
@@ -180,7 +219,10 @@ def stylize(
     for image in (content, *styles):
         if min(image.shape[-2:]) < MIN_SIDE:
             raise ImageError(f"An image is too narrow: {image.shape[-1]}x{image.shape[-2]} pixels at this size.")
-    vgg = features if features is not None else VGGFeatures((*STYLE_LAYERS, CONTENT_LAYER), weights=config.weights)
+    vgg = features if features is not None else features_for(config)
+    missing = set(config.layers) - set(vgg.layers)
+    if missing or vgg.pool != config.pooling:
+        raise ValueError(f"the features given compute {vgg.layers} with {vgg.pool} pooling, not what config asks")
     vgg.to(content.device)
     if config.preserve_colors:
         styles = [_luminance_matched(style, content) for style in styles]
@@ -200,7 +242,7 @@ def stylize(
             else:
                 x = _resized(x, tuple(scale_content.shape[-2:]))
             try:
-                targets = _targets(vgg, vgg_content, scale_styles, blend)
+                targets = _targets(vgg, vgg_content, scale_styles, blend, config)
             except StopRequested:
                 stopped = True
                 break
@@ -266,7 +308,10 @@ def _optimise(
     def closure() -> torch.Tensor:
         optimizer.zero_grad(set_to_none=True)
         terms = LayerLosses(
-            content_targets if config.content_weight else {}, style_grams if config.style_weight else {}
+            content_targets if config.content_weight else {},
+            style_grams if config.style_weight else {},
+            content_weights=config.content_layers,
+            style_weights=config.style_layers,
         )
         vgg(x, terms)
         c = config.content_weight * terms.content if config.content_weight else x.new_zeros(())
@@ -334,8 +379,8 @@ def run_files(
     started = time.perf_counter()
     torch_device = pick_device(device)
     loaded = load_image(content, size=config.size)
-    style_tensors = [image_to_tensor(load_image(path, size=config.size).rgb, torch_device) for path in styles]
-    vgg = VGGFeatures((*STYLE_LAYERS, CONTENT_LAYER), weights=config.weights)
+    style_tensors = [image_to_tensor(load_image(path, size=config.style_side).rgb, torch_device) for path in styles]
+    vgg = features_for(config)
     content_tensor = image_to_tensor(loaded.rgb, torch_device)
     result = stylize(content_tensor, style_tensors, config, features=vgg, on_progress=on_progress)
     record = RunRecord(

@@ -50,18 +50,33 @@ def style_term(f: torch.Tensor, target_gram: torch.Tensor) -> torch.Tensor:
 class LayerLosses:
     """Content and style losses added up layer by layer, as VGGFeatures(x, visit=this) reaches each:
     each term is made while its activation is fresh, so backward makes its gradient just before that
-    layer's own backward needs it, rather than every layer's first (all of them held at once)."""
+    layer's own backward needs it, rather than every layer's first (all of them held at once).
+    `content_weights` / `style_weights`: each layer's weight (left out: 1)."""
 
-    def __init__(self, content_targets: Mapping[str, torch.Tensor], target_grams: Mapping[str, torch.Tensor]) -> None:
+    def __init__(
+        self,
+        content_targets: Mapping[str, torch.Tensor],
+        target_grams: Mapping[str, torch.Tensor],
+        *,
+        content_weights: Mapping[str, float] | None = None,
+        style_weights: Mapping[str, float] | None = None,
+    ) -> None:
         self.content_targets, self.target_grams = content_targets, target_grams
+        self.content_weights, self.style_weights = content_weights or {}, style_weights or {}
         self.content: torch.Tensor | float = 0.0
         self.style: torch.Tensor | float = 0.0
 
     def __call__(self, name: str, f: torch.Tensor) -> None:
         if name in self.content_targets:
-            self.content = self.content + F.mse_loss(f, self.content_targets[name])
+            term = F.mse_loss(f, self.content_targets[name])
+            self.content = self.content + _weighted(term, self.content_weights.get(name, 1.0))
         if name in self.target_grams:
-            self.style = self.style + style_term(f, self.target_grams[name])
+            term = style_term(f, self.target_grams[name])
+            self.style = self.style + _weighted(term, self.style_weights.get(name, 1.0))
+
+
+def _weighted(term: torch.Tensor, weight: float) -> torch.Tensor:
+    return term if weight == 1 else term * weight  # weight 1 leaves the numbers exactly as they were
 
 
 def content_loss(features: Mapping[str, torch.Tensor], targets: Mapping[str, torch.Tensor]) -> torch.Tensor:

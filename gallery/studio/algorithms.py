@@ -23,7 +23,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from gallery.core.conf import studio_setting
-from stylecore import gatys, zsn2n
+from stylecore import gatys, layers, zsn2n
 from stylecore.errors import OptionError
 from stylecore.features import weights_status
 from stylecore.progress import ProgressCallback
@@ -239,6 +239,38 @@ class FinishOptionsForm(forms.Form):
         return 1.0 if strength is None else strength
 
 
+@dataclass(frozen=True)
+class HelpPicture:
+    """A small picture of what an option does, shown beside its field (made by bench/help_pictures.py)."""
+
+    file: str  # under static/img/help/
+    alt: str
+
+
+def pictured(field: forms.Field, file: str, alt: str) -> forms.Field:
+    """The field, with a help picture the job page shows beside it."""
+    field.help_picture = HelpPicture(file, alt)
+    return field
+
+
+class LayerWeightsField(forms.Field):
+    """VGG19 layers with a weight each: "conv1_1:1, conv2_1:0.5" from the page, {"conv1_1": 1} from
+    JSON; cleans to a {name: weight} dict (names and weights are judged by stylecore)."""
+
+    widget = forms.Textarea(attrs={"rows": 3})  # the five default style layers fit without scrolling
+
+    def to_python(self, value: Any) -> dict[str, float] | None:
+        if value in self.empty_values:
+            return None
+        try:
+            return layers.parse_layers("layers", value)
+        except OptionError as error:
+            raise ValidationError(error.message) from None
+
+    def prepare_value(self, value: Any) -> Any:
+        return layers.format_layers(value) if isinstance(value, Mapping) else value
+
+
 def finish_options(options: Mapping[str, Any]) -> dict[str, Any]:
     """The stylecore FinishOptions fields of a job's options (jobs from before they existed: defaults)."""
     strength = options.get("strength")
@@ -271,8 +303,57 @@ class GatysOptionsForm(FinishOptionsForm):
         label="Start from",
     )
     scales = forms.IntegerField(initial=config_default(gatys.GatysConfig, "scales"), help_text="Coarse-to-fine passes.")
+    style_scale = pictured(
+        forms.FloatField(
+            required=False,
+            initial=config_default(gatys.GatysConfig, "style_scale"),
+            help_text="The style image's size next to the result's: below 1, smaller brush strokes; above 1, bigger.",
+        ),
+        "style_scale.webp",
+        "The same style image drawn at half, the same and twice the size of the result's frame.",
+    )
+    pooling = pictured(
+        forms.ChoiceField(
+            required=False,
+            choices=[("max", "Max (crisper)"), ("avg", "Average (smoother)")],
+            initial=config_default(gatys.GatysConfig, "pooling"),
+            label="Pooling",
+            help_text="How VGG19 shrinks its features between blocks.",
+        ),
+        "pooling.webp",
+        "A 4 by 4 grid of responses shrunk to 2 by 2: max keeps each window's largest, average their mean.",
+    )
+    content_layers = pictured(
+        LayerWeightsField(
+            required=False,
+            initial=gatys.GatysConfig().content_layers,
+            help_text=f"VGG19 layers the result keeps the photo's shapes at, with weights, e.g. {layers.EXAMPLE}.",
+        ),
+        "content_layers.webp",
+        "VGG19's five blocks; squares on the photo show how much of it one feature of conv1_1 to conv5_1 sees, "
+        "conv4_2 (the default content layer) marked.",
+    )
+    style_layers = pictured(
+        LayerWeightsField(
+            required=False,
+            initial=gatys.GatysConfig().style_layers,
+            help_text="Layers whose textures are copied: early ones give fine grain, deep ones large motifs.",
+        ),
+        "style_layers.webp",
+        "VGG19's five blocks; squares on the photo show how much of it one feature of conv1_1 to conv5_1 sees, "
+        "all five (the default style layers) marked.",
+    )
     denoise = forms.BooleanField(required=False, label="Denoise the result (ZS-N2N)")
     seed = forms.IntegerField(required=False, help_text="Same seed, same result.")
+
+    def clean(self) -> dict[str, Any]:
+        """The newer options left empty (or left out by a request made before they existed): the default."""
+        cleaned = super().clean()
+        defaults = gatys.GatysConfig()
+        for name in ("style_scale", "pooling", "content_layers", "style_layers"):
+            if cleaned.get(name) in (None, "") and name not in self.errors:
+                cleaned[name] = getattr(defaults, name)
+        return cleaned
 
 
 GATYS_PRESETS = (

@@ -15,7 +15,15 @@ from typing import Any
 from django import forms
 
 from gallery.core.files import local_copy
-from gallery.studio.algorithms import Algorithm, FinishOptionsForm, RunInputs, Timing, finish_options, one_pass_work
+from gallery.studio.algorithms import (
+    Algorithm,
+    FinishOptionsForm,
+    RunInputs,
+    Timing,
+    finish_options,
+    one_pass_work,
+    pictured,
+)
 from stylecore import chen, johnson, tiles
 from stylecore.errors import OptionError
 from stylecore.progress import ProgressCallback
@@ -145,10 +153,18 @@ _CHEN = chen.ChenConfig()
 
 class ChenOptionsForm(ModelOptionsForm):
     decoder = StyleModelChoiceField(Kind.CHEN_DECODER, missing=NO_DECODER, label="Decoder", empty_label=None)
-    patch = forms.IntegerField(
-        initial=_CHEN.patch, help_text="Style patch side (feature pixels): larger copies bigger motifs."
+    patch = pictured(
+        forms.IntegerField(
+            initial=_CHEN.patch, help_text="Style patch side (feature pixels): larger copies bigger motifs."
+        ),
+        "chen_patch.webp",
+        "The style image cut into a grid of patches of 3 and of 5 feature pixels (4 image pixels each).",
     )
-    stride = forms.IntegerField(initial=_CHEN.stride, help_text="Patch step; at most the patch size.")
+    stride = pictured(
+        forms.IntegerField(initial=_CHEN.stride, help_text="Patch step; at most the patch size."),
+        "chen_stride.webp",
+        "Three neighbouring 3x3 patches: at stride 1 they overlap, at stride 3 they sit side by side.",
+    )
     style_size = forms.IntegerField(initial=_CHEN.style_size, help_text="Longer side the style image is scaled to.")
     size = result_size_field()
     tile = tile_field()

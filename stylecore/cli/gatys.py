@@ -9,14 +9,15 @@ import argparse
 from pathlib import Path
 
 from ..errors import OptionError
-from ..gatys import INITS, OPTIMIZERS, GatysConfig, run_files
+from ..gatys import INITS, OPTIMIZERS, POOLINGS, GatysConfig, run_files
+from ..layers import format_layers, parse_layers
 from .batch import add_batch_argument, expand, run_pairs
 from .common import DEVICE_HELP, WEIGHTS_HELP, add_finish_arguments, convert, finish_options, progress_bar, report_steps
 
 # Option values arrive as strings and are converted here, so a bad value is one OptionError line
 # (exit 2) instead of argparse's usage dump.
 _INTS = ("size", "steps", "scales", "seed", "preview_every")
-_FLOATS = ("lr", "content_weight", "style_weight", "tv_weight")
+_FLOATS = ("lr", "content_weight", "style_weight", "tv_weight", "style_scale")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -43,6 +44,24 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--style-blend", metavar="W1,W2", help="one weight per style image, e.g. 0.7,0.3 (default: equal)"
     )
+    parser.add_argument(
+        "--style-scale",
+        metavar="F",
+        help=f"the style images' size relative to the result, 0.1-4 (default {defaults.style_scale:g})",
+    )
+    parser.add_argument(
+        "--pooling", metavar="{max,avg}", help=f"VGG19's pooling: {' or '.join(POOLINGS)} (default {defaults.pooling})"
+    )
+    parser.add_argument(
+        "--content-layers",
+        metavar="L:W,...",
+        help=f"VGG19 layers and their weights (default {format_layers(defaults.content_layers)})",
+    )
+    parser.add_argument(
+        "--style-layers",
+        metavar="L:W,...",
+        help=f"e.g. conv1_1:1,conv2_1:0.5 (default {format_layers(defaults.style_layers)})",
+    )
     parser.add_argument("--init", metavar="{content,noise,style}", help=f"{', '.join(INITS)} (default {defaults.init})")
     parser.add_argument("--scales", metavar="N", help="coarse-to-fine scales, 1-4 (default 1)")
     parser.add_argument("--seed", metavar="N", help="random seed: the same seed gives the same result")
@@ -64,7 +83,10 @@ def config_from_args(args: argparse.Namespace) -> GatysConfig:
             options[name] = convert(name, text, int if name in _INTS else float)
     if args.style_blend is not None:
         options["style_blend"] = tuple(convert("style_blend", part, float) for part in args.style_blend.split(","))
-    for name in ("optimizer", "init", "weights"):
+    for name in ("content_layers", "style_layers"):
+        if getattr(args, name) is not None:
+            options[name] = parse_layers(name.replace("_", "-"), getattr(args, name))
+    for name in ("optimizer", "init", "weights", "pooling"):
         if getattr(args, name) is not None:
             options[name] = getattr(args, name)
     if options.get("preview_every") and args.preview_dir is None:

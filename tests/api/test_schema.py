@@ -45,6 +45,7 @@ def test_the_schema_builds_without_warnings(tmp_path) -> None:  # noqa: ANN001
 
 # The new areas' operations whose answer (and, True, request) the docs show with an example.
 EXAMPLES = {
+    ("/api/v1/jobs/", "post"): True,
     ("/api/v1/videos/", "post"): False,
     ("/api/v1/videos/{id}/", "get"): False,
     ("/api/v1/videos/{id}/jobs/", "post"): True,

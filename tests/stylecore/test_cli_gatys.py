@@ -83,3 +83,43 @@ def test_bad_option_values_are_one_clear_line(
     args = ["gatys", str(write_image("c.png")), str(write_image("s.png")), "-o", str(tmp_path / "out.png"), *options]
     assert main(args) == 2
     assert capsys.readouterr().err.strip() == message
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (
+            ["--style-layers", "conv1_1:1,conv2_1:x"],
+            "error: style-layers: conv2_1: the weight must be a number, not 'x'",
+        ),
+        (["--content-layers", "conv9_9:1"], "error: content_layers: conv9_9: not a VGG19 layer; choose from conv1_1,"),
+        (["--style-layers", "conv1_1:0"], "error: style_layers: at least one layer's weight must be above 0"),
+        (["--style-scale", "big"], "error: style-scale: must be a number, not 'big'"),
+        (["--style-scale", "9"], "error: style_scale: must be between 0.1 and 4, not 9"),
+        (["--pooling", "min"], "error: pooling: must be one of max, avg, not 'min'"),
+    ],
+)
+def test_bad_scales_poolings_and_layers_are_one_clear_line(
+    options: list[str],
+    message: str,
+    tmp_path: Path,
+    write_image,
+    capsys: pytest.CaptureFixture,  # noqa: ANN001
+) -> None:
+    args = ["gatys", str(write_image("c.png")), str(write_image("s.png")), "-o", str(tmp_path / "out.png"), *options]
+    assert main(args) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(message) and "\n" not in err
+
+
+def test_scale_pooling_and_layers_reach_the_config() -> None:
+    from stylecore.cli import build_parser
+    from stylecore.cli.gatys import config_from_args
+
+    args = build_parser().parse_args(
+        ["gatys", "c.png", "s.png", "-o", "o.png", "--style-scale", "0.5", "--pooling", "avg"]
+        + ["--content-layers", "conv3_2", "--style-layers", "conv1_1:1, relu2_1:0.25"]
+    )
+    config = config_from_args(args)
+    assert (config.style_scale, config.pooling) == (0.5, "avg")
+    assert config.content_layers == {"conv3_2": 1.0} and config.style_layers == {"conv1_1": 1.0, "relu2_1": 0.25}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -127,7 +127,11 @@ class JobCreateInputSerializer(serializers.Serializer):
         child=JobStyleInputSerializer(), default=list, help_text="As many as the algorithm takes (Gatys: up to 3)."
     )
     options = serializers.DictField(
-        default=dict, help_text="The algorithm's options by name; left out = the default. Same ranges as the job page."
+        default=dict,
+        help_text=(
+            "The algorithm's options by name; left out = the default. Same ranges as the job page. "
+            'Gatys\' content_layers and style_layers are objects of VGG19 layer names and weights, {"conv1_1": 1}.'
+        ),
     )
 
 
@@ -136,6 +140,25 @@ class JobCreateApi(JobApiBase):
         operation_id="jobs_create",
         request=JobCreateInputSerializer,
         responses={201: JobOutputSerializer, **error_responses(400)},
+        examples=[
+            OpenApiExample(
+                "Gatys with a smaller style, average pooling and chosen layers",
+                value={
+                    "algorithm": "gatys",
+                    "content": 11,
+                    "styles": [{"id": 12, "weight": 1.0}],
+                    "options": {
+                        "size": 384,
+                        "style_scale": 0.5,
+                        "pooling": "avg",
+                        "content_layers": {"conv4_2": 1},
+                        "style_layers": {"conv1_1": 1, "conv2_1": 1, "conv3_1": 0.5},
+                    },
+                },
+                request_only=True,
+            ),
+            OpenApiExample("Queued", value=JOB_EXAMPLE, response_only=True),
+        ],
         tags=TAGS,
     )
     @throttle_scope("jobs")

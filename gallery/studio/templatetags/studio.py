@@ -8,6 +8,8 @@ from django import template
 
 from gallery.studio import selectors
 from gallery.studio.algorithms import REGISTRY
+from stylecore.features import LAYER_NAMES
+from stylecore.layers import format_layers
 
 register = template.Library()
 
@@ -37,6 +39,8 @@ def option_value(value: Any) -> str:
         return "yes" if value else "no"
     if isinstance(value, float):
         return f"{value:.4g}"
+    if isinstance(value, dict) and value and set(value) <= set(LAYER_NAMES):
+        return format_layers(value)  # VGG19 layers as the job form writes them: "conv1_1:1, conv2_1:0.5"
     if isinstance(value, dict):
         return ", ".join(f"{option_name(key).lower()} {option_value(item)}" for key, item in value.items())
     if isinstance(value, list | tuple):
