@@ -24,7 +24,7 @@ from gallery.stylemodels.services import style_upload_from_model
 from . import algorithms, selectors, services
 from .archive import batch_zip
 from .forms import MAX_ID, AlbumForm, JobForm, ResultForm, UploadForm, option_panels, style_picker
-from .gallery_cache import gallery_version
+from .gallery_cache import gallery_version, result_pages_version
 from .models import Job, Upload
 
 
@@ -339,6 +339,7 @@ def result_detail(request: HttpRequest, token: str) -> HttpResponse:
         "albums": selectors.albums_of(request.user) if owner else (),
         "in_albums": result.albums.filter(owner_id=request.user.pk) if owner else (),
         "share_url": request.build_absolute_uri(result.get_absolute_url()),
+        "version": result_pages_version(),
     }
     return render(request, "studio/result_detail.html", context)
 

@@ -8,7 +8,10 @@ class VideoConfig(AppConfig):
 
     def ready(self) -> None:
         from gallery.studio.algorithms import register
+        from gallery.studio.gallery_cache import refresh_on_change, result_pages_changed
 
         from .algorithms import VIDEO
+        from .models import Video, VideoResult
 
         register(VIDEO)
+        refresh_on_change(result_pages_changed, Video, VideoResult)  # a video result's page shows them

@@ -43,9 +43,7 @@ def test_another_process_sees_and_adds_to_the_same_count(settings) -> None:  # n
     )
     assert other.stdout.strip() == "[True, True, True]", other.stderr
 
-    throttle = UserThrottle()
-    assert len(throttle.cache.get(throttle.get_cache_key(PERSON, None))) == 5
-    assert throttle.allow_request(PERSON, None) is False  # the rate is spent, whichever process counted it
+    assert UserThrottle().allow_request(PERSON, None) is False  # the rate is spent, whichever process counted it
 
 
 def test_the_caches_are_shared_ones() -> None:

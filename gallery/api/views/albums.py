@@ -15,7 +15,7 @@ from gallery.studio.models import Album, Visibility
 
 from ..errors import error_responses
 from .base import Api, ListApi, PageUrlField, no_content_responses, url
-from .results import ResultOutputSerializer
+from .results import ResultOutputSerializer, result_json
 
 TAGS = ["albums"]
 
@@ -123,7 +123,7 @@ class AlbumResultListApi(ListApi):
         """The album's results that you may see (a private result stays private in a shared album)."""
         album = selectors.album_for_viewer(request.user, token)
         results = selectors.album_results_for_viewer(request.user, album).select_related("owner")
-        return self.paginated(results, ResultOutputSerializer)
+        return self.paginated(results, lambda result: result_json(result, request))
 
 
 class AlbumAddInputSerializer(serializers.Serializer):

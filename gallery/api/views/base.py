@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any, TypeVar
 
 from django.db.models import QuerySet
@@ -86,15 +87,18 @@ class ListApi(Api):
     def paginated(
         self,
         queryset: QuerySet | list,
-        serializer_class: type[serializers.Serializer],
+        serializer_class: type[serializers.Serializer] | Callable[[Any], dict[str, Any]],
         *,
         prepare: Callable[[Any], Any] | None = None,
     ) -> Response:
-        """One page of `queryset`; `prepare` turns each row into what the serializer reads."""
+        """One page of `queryset`; `prepare` turns each row into what the serializer reads. A busy list passes a
+        function instead of the serializer: its JSON built as plain dicts, the same as the serializer's."""
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(queryset, self.request, view=self)
         rows = [prepare(row) for row in page] if prepare else page
-        return paginator.get_paginated_response(self.out(serializer_class, rows, many=True))
+        if isinstance(serializer_class, type):
+            return paginator.get_paginated_response(self.out(serializer_class, rows, many=True))
+        return paginator.get_paginated_response([serializer_class(row) for row in rows])
 
 
 class FileApi(Api):
@@ -132,6 +136,14 @@ class PageUrlField(serializers.Field):
 def id_field(**kwargs: Any) -> serializers.IntegerField:
     """A row id in a request body."""
     return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
+
+
+_DATETIME = serializers.DateTimeField()
+
+
+def datetime_json(value: datetime | None) -> str | None:
+    """A time as the serializers' DateTimeField writes it (ISO 8601, in TIME_ZONE, UTC as Z)."""
+    return _DATETIME.to_representation(value)
 
 
 def url(request: Request, name: str, *args: Any) -> str:

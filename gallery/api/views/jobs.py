@@ -15,7 +15,17 @@ from gallery.studio import selectors, services
 from gallery.studio.models import Job
 
 from ..errors import error_responses
-from .base import Api, FileApi, ListApi, RunProgressSerializer, file_responses, id_field, throttle_scope, url
+from .base import (
+    Api,
+    FileApi,
+    ListApi,
+    RunProgressSerializer,
+    datetime_json,
+    file_responses,
+    id_field,
+    throttle_scope,
+    url,
+)
 from .results import ResultOutputSerializer
 
 TAGS = ["jobs"]
@@ -91,6 +101,18 @@ def job_data(job: Job, request: Request, positions: QueuePositions | None = None
     }
 
 
+JOB_FIELDS = tuple(JobOutputSerializer().fields)
+
+
+def job_json(job: Job, request: Request, positions: QueuePositions) -> dict[str, Any]:
+    """JobOutputSerializer's output built as a plain dict, for lists (DRF's fields cost ~0.15 ms a job, 20 a
+    page). tests/api/test_lists_answer_what_their_serializers_would.py holds the two equal."""
+    data = job_data(job, request, positions)
+    data["created_at"] = datetime_json(data["created_at"])
+    data["losses"] = {str(name): float(loss) for name, loss in data["losses"].items()}
+    return {name: data[name] for name in JOB_FIELDS}
+
+
 class JobApiBase(Api):
     def job_out(self, job: Job) -> Any:
         return self.out(JobOutputSerializer, job_data(job, self.request))
@@ -112,7 +134,7 @@ class JobListApi(ListApi):
         """Your jobs, newest first."""
         jobs = selectors.jobs_brief_of(request.user).filter(**self.query(JobFilterSerializer))
         positions = selectors.queue_positions()  # the queue read once for the whole page
-        return self.paginated(jobs, JobOutputSerializer, prepare=lambda job: job_data(job, request, positions))
+        return self.paginated(jobs, lambda job: job_json(job, request, positions))
 
 
 class JobStyleInputSerializer(serializers.Serializer):

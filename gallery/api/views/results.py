@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import PurePosixPath
+from typing import Any
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -14,7 +15,7 @@ from gallery.studio import selectors, services
 from gallery.studio.models import Result, Visibility
 
 from ..errors import error_responses
-from .base import Api, FileApi, ListApi, PageUrlField, file_responses, no_content_responses, url
+from .base import Api, FileApi, ListApi, PageUrlField, datetime_json, file_responses, no_content_responses, url
 
 TAGS = ["results"]
 
@@ -55,6 +56,35 @@ class ResultOutputSerializer(serializers.Serializer):
         return url(self.context["request"], "result_thumbnail", result.share_token)
 
 
+def result_json(result: Result, request: Request) -> dict[str, Any]:
+    """ResultOutputSerializer's output built as a plain dict, for lists: DRF's fields cost ~0.15 ms a result
+    (20 a page). tests/api/test_lists_answer_what_their_serializers_would.py holds the two equal."""
+    return {
+        "token": result.share_token,
+        "title": result.title,
+        "visibility": result.visibility,
+        "owner": result.owner.username,
+        "is_owner": is_owner(request.user, result),
+        "width": result.width,
+        "height": result.height,
+        "algorithm": result.algorithm,
+        "params": result.params,
+        "device": result.device,
+        "seconds": float(result.seconds),
+        "weights_source": result.weights_source,
+        "random_weights": result.random_weights,
+        "steps_done": result.steps_done,
+        "stopped": result.stopped,
+        "final_losses": {str(name): float(loss) for name, loss in result.final_losses.items()},
+        "strength": float(result.strength),
+        "strength_adjustable": result.has_layers,
+        "created_at": datetime_json(result.created_at),
+        "page_url": request.build_absolute_uri(result.get_absolute_url()),
+        "download_url": url(request, "result_download", result.share_token),
+        "thumbnail_url": url(request, "result_thumbnail", result.share_token),
+    }
+
+
 class ResultFilterSerializer(serializers.Serializer):
     album = serializers.CharField(required=False, help_text="An album's token: only the results in it.")
 
@@ -72,7 +102,7 @@ class ResultListApi(ListApi):
         results = selectors.results_of(request.user).select_related("owner")
         if album_token:
             results = results.filter(albums=selectors.album_for_owner(request.user, album_token))
-        return self.paginated(results, ResultOutputSerializer)
+        return self.paginated(results, lambda result: result_json(result, request))
 
 
 class ResultDetailApi(Api):
