@@ -2,7 +2,7 @@
 DEBUG=0) under 10 and 50 concurrent connections; prints a markdown table.
 
     STYLECORE_VGG_WEIGHTS=random .venv/bin/python bench/load.py [--clients 10 50] [--seconds 20] [--web-workers 2]
-        [--baseline REV] [--rounds N] [--only SCENARIO ...] [--database-url postgres://...]
+        [--baseline REV [--baseline-env NAME=VALUE ...]] [--rounds N] [--only SCENARIO ...] [--database-url postgres://...]
 
 It makes a throw-away site in a temporary folder (its own SQLite database, or an empty PostgreSQL database given
 by --database-url), fills it (a staff user with 20 public results made by real Gatys runs at 64 px, and their
@@ -255,6 +255,9 @@ def main() -> None:
     parser.add_argument("--database-url", default="", help="an empty PostgreSQL database (default: SQLite)")
     parser.add_argument("--only", nargs="+", help="scenario names to run (default: all)")
     parser.add_argument("--baseline", help="a git revision to serve beside this tree, same site, interleaved")
+    parser.add_argument(
+        "--baseline-env", nargs="+", default=[], metavar="NAME=VALUE", help="settings for the baseline server only"
+    )
     args = parser.parse_args()
     if shutil.which(WRK) is None:
         raise SystemExit("wrk is needed (Debian: apt-get install wrk)")
@@ -305,7 +308,8 @@ def main() -> None:
         for name, tree in trees.items():
             ports[name] = free_port()
             serve = ("serve", f"127.0.0.1:{ports[name]}", "--workers", str(args.web_workers))
-            servers[name] = start(env, *serve, log=var / f"serve-{name}.log", cwd=tree)
+            server_env = env | dict(item.split("=", 1) for item in args.baseline_env) if name == "baseline" else env
+            servers[name] = start(server_env, *serve, log=var / f"serve-{name}.log", cwd=tree)
         for name, server in servers.items():
             wait_listening(ports[name], server)
         for scenario in scenarios:

@@ -123,6 +123,9 @@ SQLITE_OPTIONS = {
 # Requests run in a fixed pool of WEB_THREADS threads per web process (gallery/threadedwsgi.py), each keeping its
 # connection for CONN_MAX_AGE seconds: at most processes x WEB_THREADS connections, no connect per request.
 WEB_THREADS = env_int("WEB_THREADS", 8)
+# uvicorn's C parser (httptools) and event loop (uvloop); "h11" and "asyncio" are the pure-Python ones
+WEB_HTTP = os.environ.get("WEB_HTTP", "httptools")
+WEB_LOOP = os.environ.get("WEB_LOOP", "uvloop")
 conn_max_age = 60
 if os.environ.get("DATABASE_URL"):
     DATABASES = {

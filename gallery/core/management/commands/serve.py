@@ -4,6 +4,8 @@ uvicorn hands request bodies to the app in chunks, so gallery/bodylimits.py refu
 read (daphne, `runserver`'s ASGI server, read and parsed whole bodies in memory before Django saw them), and it
 bounds WebSocket messages to the largest webcam frame. HTTP then runs in Django's WSGI handler in a pool of
 WEB_THREADS threads per process (gallery/threadedwsgi.py: one thread hop per request, kept database connections).
+HTTP is parsed by httptools and the event loop is uvloop (WEB_HTTP, WEB_LOOP): uvicorn's pure-Python h11 parser was a
+third of a small request's server CPU (bench/README.md, "Load").
 """
 
 from __future__ import annotations
@@ -44,6 +46,8 @@ class Command(BaseCommand):
             reload=reload,
             reload_dirs=[str(settings.BASE_DIR / "gallery"), str(settings.BASE_DIR / "stylecore")] if reload else None,
             workers=None if reload else workers,
+            http=settings.WEB_HTTP,
+            loop=settings.WEB_LOOP,
             lifespan="off",  # Django speaks no lifespan protocol
             ws_max_size=live.MAX_FRAME_BYTES + WS_TEXT_ROOM,
             proxy_headers=False,  # who the client is stays Django's call (no X-Forwarded-For trusted here)
