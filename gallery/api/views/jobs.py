@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -19,6 +19,7 @@ from .base import Api, FileApi, ListApi, RunProgressSerializer, file_responses, 
 from .results import ResultOutputSerializer
 
 TAGS = ["jobs"]
+MOST_MASKS = 100  # a body naming more is refused here; the service counts them against the styles
 # What a job looks like in examples (a video job, just queued).
 JOB_EXAMPLE = {
     "id": 42,
@@ -26,6 +27,7 @@ JOB_EXAMPLE = {
     "options": {"video": 7, "model": 3, "height": 240, "start": 0.0, "end": 4.0, "stable": True, "strength": 1.0},
     "content": None,
     "styles": [],
+    "masks": [],
     "created_at": "2026-11-30T09:13:00Z",
     "state": "queued",
     "state_label": "Queued",
@@ -60,6 +62,10 @@ class JobOutputSerializer(RunProgressSerializer):
     options = serializers.DictField(help_text="The option values the job runs with (defaults filled in).")
     content = serializers.IntegerField(allow_null=True, help_text="The photo's image id; null once it was deleted.")
     styles = JobStyleSerializer(many=True)
+    masks = serializers.ListField(
+        child=serializers.IntegerField(allow_null=True),
+        help_text="The mask image of each style (null: none, or deleted); empty when the job has no masks.",
+    )
     created_at = serializers.DateTimeField()
     queue_position = serializers.IntegerField(allow_null=True, help_text="1 = runs next; null unless queued.")
     message = serializers.CharField(allow_blank=True, help_text="Why it failed, when it did.")
@@ -84,6 +90,7 @@ def job_data(job: Job, request: Request, positions: QueuePositions | None = None
         "options": job.options,
         "content": job.content_id,
         "styles": [{"id": s.upload_id, "weight": s.weight} for s in job.job_styles.all()],
+        "masks": selectors.job_mask_ids(job),
         "created_at": job.created_at,
         "preview_url": f"{url(request, 'job_preview', job.pk)}?{preview.split('?', 1)[1]}" if preview else None,
         "result": result.share_token if result else None,
@@ -115,6 +122,11 @@ class JobListApi(ListApi):
         return self.paginated(jobs, JobOutputSerializer, prepare=lambda job: job_data(job, request, positions))
 
 
+def masks_field(**kwargs: Any) -> serializers.ListField:
+    """Mask ids in a request body, one per style (null: the rest)."""
+    return serializers.ListField(child=id_field(allow_null=True), default=list, max_length=MOST_MASKS, **kwargs)
+
+
 class JobStyleInputSerializer(serializers.Serializer):
     id = id_field(help_text="One of your style images.")
     weight = serializers.FloatField(default=1.0)
@@ -129,6 +141,12 @@ class JobCreateInputSerializer(serializers.Serializer):
     options = serializers.DictField(
         default=dict, help_text="The algorithm's options by name; left out = the default. Same ranges as the job page."
     )
+    masks = masks_field(
+        help_text="Region masks (images of kind `mask`: white = the style goes here), one per style in their "
+        "order, null for a style that covers what the others leave; Johnson: one, for its model. Left out: "
+        "every style covers the whole picture. Pixels no mask covers follow `options.unmasked` "
+        "(`photo`, the default, or `style`)."
+    )
 
 
 class JobCreateApi(JobApiBase):
@@ -136,11 +154,25 @@ class JobCreateApi(JobApiBase):
         operation_id="jobs_create",
         request=JobCreateInputSerializer,
         responses={201: JobOutputSerializer, **error_responses(400)},
+        examples=[
+            OpenApiExample(
+                "A style in a painted region",
+                value={
+                    "algorithm": "gatys",
+                    "content": 12,
+                    "styles": [{"id": 7, "weight": 1.0}, {"id": 9, "weight": 1.0}],
+                    "masks": [31, None],
+                    "options": {"size": 256, "unmasked": "photo"},
+                },
+                request_only=True,
+            ),
+        ],
         tags=TAGS,
     )
     @throttle_scope("jobs")
     def post(self, request: Request) -> Response:
-        """Queue a job. Option errors come back under `options.<name>`, a style's under `styles.<index>.id`."""
+        """Queue a job. Option errors come back under `options.<name>`, a style's under `styles.<index>.id`,
+        a mask's under `masks.<index>` (upload masks to images/ with kind `mask`)."""
         data = self.body(JobCreateInputSerializer)
         job = services.job_create(  # the judge of the ids, the options and the limits
             owner=request.user,
@@ -148,6 +180,7 @@ class JobCreateApi(JobApiBase):
             content=data["content"],
             styles=[(style["id"], style["weight"]) for style in data["styles"]],
             options=data["options"],
+            masks=data["masks"],
         )
         return Response(self.job_out(selectors.job_of(request.user, job.pk)), status=status.HTTP_201_CREATED)
 
