@@ -10,6 +10,7 @@ page forms and the API answers the same way.
 from __future__ import annotations
 
 import logging
+import re
 import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -526,11 +527,20 @@ def _run_job(job: Job) -> None:
 
 def _mask_copies(job_masks: list[JobMask], styles: int, folder: Path) -> list[Path | None]:
     """Local copies of a job's masks, one entry per style (per model: at least one), None for a
-    style without one; no masks: an empty list (the whole picture)."""
+    style without one; no masks: an empty list (the whole picture). Each copy is named after its
+    title, which is how the run record names it ("harbour sky.png")."""
     if not job_masks:
         return []
-    by_position = {m.position: local_copy(m.upload.image, folder, f"mask-{m.position}") for m in job_masks}
+    by_position = {}
+    for mask in job_masks:
+        own = folder / f"mask-{mask.position}"
+        own.mkdir()
+        by_position[mask.position] = local_copy(mask.upload.image, own, _file_stem(mask.upload.title))
     return [by_position.get(index) for index in range(max(styles, 1))]
+
+
+def _file_stem(title: str) -> str:
+    return re.sub(r"[^\w .-]+", "_", title).strip(" .") or "mask"
 
 
 def _finish_stopped(job: Job, output: Path | None, record: RunRecord) -> None:

@@ -114,3 +114,4 @@ def test_the_example_client_sends_a_mask_and_the_job_runs_with_it(worker, live_s
     assert "uploaded harbour-sky.png as mask image" in run.stdout and "saved result.png" in run.stdout
     job = Job.objects.get()
     assert job.job_masks.get().upload.title == "harbour sky"
+    assert job.result.params["masks"] == ["harbour sky.png"] and job.result.params["unmasked"] == "photo"

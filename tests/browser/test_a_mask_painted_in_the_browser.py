@@ -123,6 +123,7 @@ def test_a_mask_painted_with_the_mouse_places_the_style(browser, live_server, wo
     worker.wait_for(job.pk, Job.FINISHED_STATES, timeout=200)
     job.refresh_from_db()
     assert job.state == Job.State.SUCCEEDED, job.message
+    assert job.result.params["masks"] == ["Candy on harbour.png"]  # the run record names it
     page.locator("[data-field=result]").wait_for()
     assert page.get_by_text("Mask: Candy on harbour").is_visible()
     shot(page, "mask-job-done")

@@ -60,7 +60,7 @@ class ImageUploadInputSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="JPEG, PNG, GIF, WebP, BMP or TIFF.")
     kind = serializers.ChoiceField(
         choices=Upload.Kind.choices,
-        help_text="`content` (a photo), `style`, or `mask` (where a style goes: white; checked that it covers something).",
+        help_text="`content` (a photo), `style`, or `mask` (white where a style goes; it must cover something).",
     )
     title = serializers.CharField(max_length=200, required=False, allow_blank=True, help_text="Default: the file name.")
 
