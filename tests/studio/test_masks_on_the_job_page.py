@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from gallery.studio.models import Job, Upload
-from tests.studio.test_region_masks import make_mask, mask_bytes
+from tests.studio.test_region_masks import enabled, make_mask, mask_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -108,3 +108,12 @@ def test_masks_are_not_offered_as_photos_or_styles(client, owner, picks) -> None
     assert "secret region" not in page
     uploads = client.get(reverse("studio:upload_list")).content.decode()
     assert "Masks" in uploads and "secret region" in uploads
+
+
+def test_a_fast_style_takes_one_mask_for_its_model(client, picks) -> None:  # noqa: ANN001
+    model = enabled("johnson", "candy")
+    data = {"algorithm": "johnson", "content": picks["content"], "johnson-model": model.pk, "johnson-strength": 1}
+    response = client.post(reverse("studio:job_create"), {**data, "mask_fast": mask_file("harbour sky.png")})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    job = Job.objects.get()
+    assert (job.algorithm, job.job_masks.get().upload.title) == ("johnson", "harbour sky")
