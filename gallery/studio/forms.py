@@ -170,6 +170,8 @@ class JobForm(forms.Form):
         self.initial["style"] = [pick_value(pk) for pk in self.initial.get("style") or ()]
         for pk, weight in weights.items():
             self.initial[f"weight_{pick_value(pk)}"] = weight
+        for pk, mask in self.initial.pop("masks", {}).items():  # a job run again: its masks
+            self.initial[f"maskid_{FAST_MASK if pk == FAST_MASK else pick_value(pk)}"] = mask
         self.own_styles = self._cards(
             (str(u.pk), u.title, reverse("studio:upload_file", args=[u.pk, "thumb"])) for u in own
         )
@@ -200,10 +202,13 @@ class JobForm(forms.Form):
 
     @cached_property
     def kept_masks(self) -> dict[int, Upload]:
-        """The owner's masks an earlier try of this form stored (none on a fresh page)."""
-        if not self.is_bound:
-            return {}
-        ids = [int(v) for k, v in self.data.items() if k.startswith("maskid_") and v.isdigit() and int(v) <= MAX_ID]
+        """The owner's masks an earlier try of this form stored, or the job run again had."""
+        values = self.data if self.is_bound else self.initial
+        ids = [
+            int(value)
+            for key, value in values.items()
+            if key.startswith("maskid_") and str(value).isdigit() and int(value) <= MAX_ID
+        ]
         return Upload.objects.filter(owner_id=self.owner.pk, kind=Upload.Kind.MASK).in_bulk(ids) if ids else {}
 
     def mask_keys(self, algorithm: algorithms.Algorithm) -> list[str]:

@@ -108,11 +108,18 @@ def job_rerun_initial(job: Job) -> tuple[dict[str, Any], dict[str, Any]]:
     """The job form's starting values to run `job` again (editable): its algorithm, photo, styles
     (upload ids) with their weights ({upload id: weight}), and its options."""
     job_styles = [s for s in job.job_styles.all() if s.upload_id is not None]
+    styles = [s.upload_id for s in job.job_styles.all()]
     initial: dict[str, Any] = {
         "algorithm": job.algorithm,
         "content": job.content_id,
         "style": [s.upload_id for s in job_styles],
         "weights": {s.upload_id: s.weight for s in job_styles},
+        # each style's mask again (a fast style's: the "fast" slot)
+        "masks": {
+            (styles[m.position] if m.position < len(styles) else "fast"): m.upload_id
+            for m in job.job_masks.all()
+            if m.upload_id is not None
+        },
     }
     return initial, dict(job.options)
 

@@ -117,3 +117,12 @@ def test_a_fast_style_takes_one_mask_for_its_model(client, picks) -> None:  # no
     assert response.status_code == 302, response.content.decode()[:2000]
     job = Job.objects.get()
     assert (job.algorithm, job.job_masks.get().upload.title) == ("johnson", "harbour sky")
+
+
+def test_run_again_starts_with_the_jobs_masks(client, picks) -> None:  # noqa: ANN001
+    key = picks["style"][0]
+    client.post(reverse("studio:job_create"), {**picks, f"mask_{key}": mask_file("harbour sky.png")})
+    job = Job.objects.get()
+    mask = job.job_masks.get().upload
+    page = client.get(reverse("studio:job_create"), {"again": job.pk}).content.decode()
+    assert f'name="maskid_{key}" value="{mask.pk}"' in page and "Mask: harbour sky" in page
