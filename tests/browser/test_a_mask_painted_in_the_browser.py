@@ -2,7 +2,7 @@
 then eraser), and the job runs on a real worker with that mask; the job page names it. The same painter
 works on a 390 px wide phone.
 
-Screenshots: test-artifacts/mask-painter.png, mask-job-form.png, mask-job-done.png (desktop) and
+Screenshots: test-artifacts/mask-painter.png, mask-job-form.png, mask-job-done.png, mask-result.png (desktop) and
 mask-painter-phone.png, mask-job-form-phone.png (390 px).
 """
 
@@ -127,6 +127,10 @@ def test_a_mask_painted_with_the_mouse_places_the_style(browser, live_server, wo
     page.locator("[data-field=result]").wait_for()
     assert page.get_by_text("Mask: Candy on harbour").is_visible()
     shot(page, "mask-job-done")
+    page.locator("[data-field=result]").click()
+    assert page.get_by_text("Mask · Candy on harbour").is_visible()
+    assert page.locator("dd", has_text="Candy on harbour.png").count() == 1  # the run record names the mask
+    shot(page, "mask-result")
     context.close()
 
 
