@@ -189,9 +189,9 @@ def stylize(
     if config.preserve_colors:
         styles = [_luminance_matched(style, content) for style in styles]
     generator = torch.Generator().manual_seed(config.seed) if config.seed is not None else None
-    # Coarse scales smaller than VGG's minimum are dropped rather than refused.
     regions = region_masks.regions(masks, content) if masks is not None else None
     guides = region_masks.guides(regions, config.unmasked) if regions is not None else None
+    # Coarse scales smaller than VGG's minimum are dropped rather than refused.
     smallest = min(min(image.shape[-2:]) for image in (content, *styles))
     factors = [2**k for k in reversed(range(config.scales)) if smallest // 2**k >= MIN_SIDE]
     total = config.steps * len(factors)

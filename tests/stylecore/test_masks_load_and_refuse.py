@@ -40,8 +40,9 @@ def test_grey_is_partial_cover(tmp_path: Path) -> None:
     check_mask(tmp_path / "grey.png")  # no error: it covers, at 75 %
 
 
-def test_not_an_image_says_so(tmp_path: Path) -> None:
-    (tmp_path / "notes.png").write_text("not a picture")
+@pytest.mark.parametrize("content", [b"not a picture", b""])
+def test_not_an_image_says_so(tmp_path: Path, content: bytes) -> None:
+    (tmp_path / "notes.png").write_bytes(content)
     for call in (lambda: check_mask(tmp_path / "notes.png"), lambda: load_mask(tmp_path / "notes.png", (8, 8))):
         with pytest.raises(MaskError) as error:
             call()
