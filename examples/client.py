@@ -8,6 +8,12 @@ picture each, and the results come back as one zip (each picture with its run re
 
     python examples/client.py --batch photos/ styles/ --output results.zip --username alice
 
+With --mask, the style goes only where the mask is white (an image of the photo's shape, any
+size); outside it the photo stays (--option unmasked='"style"' stylizes it too). One --mask per
+style, in their order; `--mask -` for a style that covers the rest:
+
+    python examples/client.py harbour.jpg Candy.jpg --mask sky.png --username alice
+
 Needs only `requests`. Options are the job page's (JSON values); the API docs are at <url>/api/docs/.
 """
 
@@ -73,9 +79,18 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--algorithm", default="gatys")
     parser.add_argument("--option", type=option, action="append", default=[], metavar="NAME=VALUE")
+    parser.add_argument(
+        "--mask",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="where the style goes (white), one per style; - for the rest (not with --batch)",
+    )
     parser.add_argument("--output", type=Path, help="default result.png (with --batch: results.zip)")
     parser.add_argument("--poll", type=float, default=1.0, help="seconds between progress checks")
     args = parser.parse_args(argv)
+    if args.batch and args.mask:
+        parser.error("--mask does not go with --batch: a mask is drawn for one photo")
     password = os.environ.get("GALLERY_PASSWORD") or getpass.getpass(f"Password for {args.username}: ")
 
     base = args.url.rstrip("/") + "/api/v1"
@@ -87,11 +102,13 @@ def main(argv: list[str] | None = None) -> int:
         return run_batch(api, base, args)
     content = upload(api, base, args.content, "content")
     style = upload(api, base, args.style, "style")
+    masks = [None if mask == "-" else upload(api, base, Path(mask), "mask")["id"] for mask in args.mask]
     request = {
         "algorithm": args.algorithm,
         "content": content["id"],
         "styles": [{"id": style["id"], "weight": 1.0}],
         "options": dict(args.option),
+        "masks": masks,
     }
     job = checked(api.post(f"{base}/jobs/", json=request))
     print(f"job {job['id']} queued (position {job['queue_position']})")

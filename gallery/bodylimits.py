@@ -53,6 +53,12 @@ def _image() -> Allowance:
     return Allowance(each, f"one image of at most {megabytes(each)}")
 
 
+def _masks() -> Allowance:
+    """The job page: a mask (uploaded or painted) for each of its styles."""
+    each, most = studio_setting("MAX_UPLOAD_BYTES"), studio_setting("MAX_STYLES")
+    return Allowance(each * most, f"{most} masks of at most {megabytes(each)} each")
+
+
 def _video() -> Allowance:
     return Allowance(MAX_VIDEO_BYTES, f"a video of at most {megabytes(MAX_VIDEO_BYTES)}")
 
@@ -73,6 +79,7 @@ def _training_zip() -> Allowance:
 UPLOAD_ROUTES: dict[str, Callable[[], Allowance]] = {
     "studio:upload_create": _images_page,
     "api:images": _image,
+    "studio:job_create": _masks,
     "video:video_create": _video,
     "api:videos": _video,
     "admin:stylemodels_stylemodel_add": _model_file,

@@ -12,6 +12,10 @@ class ImageError(StylecoreError):
     """An uploaded or given image cannot be used (not an image, truncated, too large...)."""
 
 
+class MaskError(ImageError):
+    """A region mask cannot be used (unreadable, or it covers nothing); an ImageError, so the same handlers show it."""
+
+
 class OptionError(StylecoreError):
     """An option value is out of range or of the wrong kind; `field` names the option."""
 

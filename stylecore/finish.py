@@ -20,9 +20,10 @@ from torch import Tensor
 
 from .errors import OptionError
 from .images import load_image, save_image, tensor_to_image
-from .options import Options, check_number
+from .options import Options, check_choice, check_number
 from .record import RunRecord
 
+UNMASKED = ("photo", "style")  # what pixels no region mask covers become (masks.py)
 FULL_LAYER = "full.png"  # the result at strength 1 (its colours already kept if asked)
 PHOTO_LAYER = "photo.png"  # the photo at the result's size
 
@@ -33,11 +34,19 @@ class FinishOptions(Options):
 
     strength: float = 1.0  # 0: the photo, 1: the full result
     preserve_colors: bool = False  # keep the photo's colours (the result's luminance only)
+    unmasked: str = "photo"  # with region masks: "photo" keeps it where no mask covers, "style" stylizes it
 
     def validate(self) -> None:
         check_number("strength", self.strength, 0.0, 1.0)
+        check_choice("unmasked", self.unmasked, UNMASKED)
         if not isinstance(self.preserve_colors, bool):
             raise OptionError("preserve_colors", f"must be true or false, not {self.preserve_colors!r}")
+
+    def to_params(self) -> dict:
+        # `unmasked` means something only with masks: run_files records it beside them (masks.mask_params)
+        params = super().to_params()
+        del params["unmasked"]
+        return params
 
 
 def luminance(x: Tensor) -> Tensor:

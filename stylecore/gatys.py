@@ -19,6 +19,7 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
+from . import masks as region_masks
 from .devices import describe_device, pick_device
 from .errors import ImageError, OptionError, StylecoreError
 from .features import VGGFeatures
@@ -208,10 +209,13 @@ def stylize(
     *,
     features: VGGFeatures | None = None,
     on_progress: ProgressCallback | None = None,
+    masks: Sequence[torch.Tensor | None] | None = None,
 ) -> GatysResult:
-    """The tensor-level run: content (1,3,H,W) and styles (1,3,h,w) in [0, 1] on one device."""
+    """The tensor-level run: content (1,3,H,W) and styles (1,3,h,w) in [0, 1] on one device; `masks`: one
+    (1,1,h,w) mask or None ("the rest") per style, each style's Gram then matched under its mask (masks.py)."""
     if not styles:
         raise OptionError("styles", "give at least one style image")
+    region_masks.check_count(masks, len(styles))
     blend = config.style_blend or (1.0,) * len(styles)
     if len(blend) != len(styles):
         raise OptionError("style_blend", f"gives {len(blend)} weights for {len(styles)} style images")
@@ -227,6 +231,8 @@ def stylize(
     if config.preserve_colors:
         styles = [_luminance_matched(style, content) for style in styles]
     generator = torch.Generator().manual_seed(config.seed) if config.seed is not None else None
+    regions = region_masks.regions(masks, content) if masks is not None else None
+    guides = region_masks.guides(regions, config.unmasked) if regions is not None else None
     # Coarse scales smaller than VGG's minimum are dropped rather than refused.
     smallest = min(min(image.shape[-2:]) for image in (content, *styles))
     factors = [2**k for k in reversed(range(config.scales)) if smallest // 2**k >= MIN_SIDE]
@@ -242,7 +248,20 @@ def stylize(
             else:
                 x = _resized(x, tuple(scale_content.shape[-2:]))
             try:
-                targets = _targets(vgg, vgg_content, scale_styles, blend, config)
+                if guides is None:
+                    targets = _targets(vgg, vgg_content, scale_styles, blend, config)
+                else:  # one loss per style, each weighted as if alone (mean weight 1)
+                    scale_guides = [region_masks.resized_mask(guide, x.shape[-2:]) for guide in guides]
+                    weights = [weight * len(blend) for weight in blend]
+                    targets = region_masks.guided_targets(
+                        vgg,
+                        vgg_content,
+                        scale_styles,
+                        weights,
+                        scale_guides,
+                        in_use(config.content_layers),
+                        tuple(in_use(config.style_layers)),
+                    )
             except StopRequested:
                 stopped = True
                 break
@@ -259,6 +278,8 @@ def stylize(
         image = keep_colours(image, content)
     if config.denoise and not stopped:
         image, stopped = _denoise(image, config, on_progress)
+    if regions is not None and config.unmasked == "photo":
+        image = region_masks.keep_photo(image, content, regions)
     return GatysResult(image=image, steps_done=done, stopped=stopped, losses=losses)
 
 
@@ -370,22 +391,27 @@ def run_files(
     device: str | None = None,
     on_progress: ProgressCallback | None = None,
     layers: Path | None = None,
+    masks: Sequence[Path | None] | None = None,
 ) -> RunRecord:
     """Load the content and style files, stylize, save the result (with its RunRecord) to output;
-    `layers`: a folder to also keep the full-strength result and the photo in (finish.py)."""
+    `layers`: a folder to also keep the full-strength result and the photo in (finish.py); `masks`: one
+    mask file or None ("the rest") per style (masks.py)."""
     output_format(output)  # a bad file name fails now, not after the run
     if not styles:
         raise OptionError("styles", "give at least one style image")
+    region_masks.check_count(masks, len(styles))
     started = time.perf_counter()
     torch_device = pick_device(device)
     loaded = load_image(content, size=config.size)
+    size = (loaded.rgb.height, loaded.rgb.width)
+    mask_tensors = region_masks.load_masks(masks, size) if masks is not None else None  # a bad mask fails now
     style_tensors = [image_to_tensor(load_image(path, size=config.style_side).rgb, torch_device) for path in styles]
     vgg = features_for(config)
     content_tensor = image_to_tensor(loaded.rgb, torch_device)
-    result = stylize(content_tensor, style_tensors, config, features=vgg, on_progress=on_progress)
+    result = stylize(content_tensor, style_tensors, config, features=vgg, on_progress=on_progress, masks=mask_tensors)
     record = RunRecord(
         algorithm="gatys",
-        params=config.to_params(),
+        params={**config.to_params(), **region_masks.mask_params(masks, config)},
         device=describe_device(torch_device),
         weights=vgg.weights_source,
         random_weights=vgg.random_weights,

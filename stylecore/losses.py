@@ -1,8 +1,10 @@
-"""Perceptual-loss pieces shared by Gatys, Johnson and Chen training: Gram matrices, content, style, TV."""
+"""Perceptual-loss pieces shared by Gatys, Johnson and Chen training: Gram matrices (plain and guided by a
+region mask), content, style, TV."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import torch
 import torch.nn.functional as F
@@ -36,6 +38,30 @@ def gram_matrix(f: torch.Tensor) -> torch.Tensor:
     return _Gram.apply(f.reshape(b, c, h * w), float(c * h * w))
 
 
+def guided_gram(f: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """Gatys et al. 2017's guided Gram: the features times the mask at their resolution (B or 1, 1, H, W),
+    normalised by C * the mask's sum rather than C*H*W, so an all-white mask gives gram_matrix(f)."""
+    b, c, h, w = f.shape
+    return _Gram.apply((f * mask).reshape(b, c, h * w), c * max(float(mask.sum()), 1e-6))
+
+
+@dataclass
+class GuidedGrams:
+    """One layer's style targets under region masks: each style's own (unmasked) Gram, matched by the
+    Gram of the features under that style's mask, one weighted loss per style."""
+
+    grams: Sequence[torch.Tensor]
+    masks: Sequence[torch.Tensor]  # at this layer's resolution
+    weights: Sequence[float]
+
+    def loss(self, f: torch.Tensor) -> torch.Tensor:
+        total = f.new_zeros(())
+        for gram, mask, weight in zip(self.grams, self.masks, self.weights, strict=True):
+            guided = guided_gram(f, mask)
+            total = total + weight * F.mse_loss(guided, gram.expand_as(guided))
+        return total
+
+
 def total_variation(x: torch.Tensor) -> torch.Tensor:
     """Mean squared difference between neighbouring pixels (size-independent)."""
     return (x[..., 1:, :] - x[..., :-1, :]).pow(2).mean() + (x[..., :, 1:] - x[..., :, :-1]).pow(2).mean()
@@ -56,7 +82,7 @@ class LayerLosses:
     def __init__(
         self,
         content_targets: Mapping[str, torch.Tensor],
-        target_grams: Mapping[str, torch.Tensor],
+        target_grams: Mapping[str, torch.Tensor | GuidedGrams],
         *,
         content_weights: Mapping[str, float] | None = None,
         style_weights: Mapping[str, float] | None = None,
@@ -71,7 +97,8 @@ class LayerLosses:
             term = F.mse_loss(f, self.content_targets[name])
             self.content = self.content + _weighted(term, self.content_weights.get(name, 1.0))
         if name in self.target_grams:
-            term = style_term(f, self.target_grams[name])
+            target = self.target_grams[name]
+            term = target.loss(f) if isinstance(target, GuidedGrams) else style_term(f, target)
             self.style = self.style + _weighted(term, self.style_weights.get(name, 1.0))
 
 

@@ -40,6 +40,8 @@ class RunInputs:
     # Where a stylizer keeps the full-strength result and the photo (stylecore.finish), so the
     # result page can change the strength later; None: the run keeps none.
     layers: Path | None = None
+    # Region masks, one per style (or per model), None where a style covers the rest; () = none.
+    masks: Sequence[Path | None] = ()
 
 
 # build_config(options, style_weights) -> stylecore config; raises OptionError.
@@ -114,6 +116,10 @@ class Algorithm:
     check_input: InputCheck | None = None
     prepare_inputs: Callable[[Any, Path], RunInputs] | None = None
     store_output: Callable[..., Any] | None = None
+    # Region masks: one per style (per model for an entry without style images); stylecore
+    # composites them. With masks an entry may take more styles than it blends (Chen: one each).
+    takes_masks: bool = False
+    max_masked_styles: int | None = None  # None: as without masks
     presets: Sequence[Preset] = ()  # the job page starts on the first
     timing: Timing | None = None  # None: the job page shows no expected time
 
@@ -135,6 +141,13 @@ class Algorithm:
     def style_limits(self) -> tuple[int, int]:
         most = studio_setting("MAX_STYLES")
         return self.min_styles, most if self.max_styles is None else min(self.max_styles, most)
+
+    def style_limits_for(self, masked: bool) -> tuple[int, int]:
+        """The style count limits of a request with masks (`masked`) or without."""
+        fewest, most = self.style_limits
+        if masked and self.max_masked_styles is not None:
+            most = max(most, min(self.max_masked_styles, studio_setting("MAX_STYLES")))
+        return fewest, most
 
 
 REGISTRY: dict[str, Algorithm] = {}
@@ -271,16 +284,35 @@ class LayerWeightsField(forms.Field):
         return layers.format_layers(value) if isinstance(value, Mapping) else value
 
 
+class MaskedFinishOptionsForm(FinishOptionsForm):
+    """Strength and colours, and what the pixels no mask covers become (entries that take masks)."""
+
+    unmasked = forms.ChoiceField(
+        choices=[("photo", "Keep the photo"), ("style", "Stylize them too")],
+        initial="photo",
+        required=False,  # left out: keep the photo
+        label="Outside the masks",
+        help_text="Only matters when a style has a mask.",
+    )
+
+    def clean_unmasked(self) -> str:
+        return self.cleaned_data["unmasked"] or "photo"
+
+
 def finish_options(options: Mapping[str, Any]) -> dict[str, Any]:
     """The stylecore FinishOptions fields of a job's options (jobs from before they existed: defaults)."""
     strength = options.get("strength")
-    return {"strength": 1.0 if strength is None else strength, "preserve_colors": bool(options.get("preserve_colors"))}
+    return {
+        "strength": 1.0 if strength is None else strength,
+        "preserve_colors": bool(options.get("preserve_colors")),
+        "unmasked": options.get("unmasked") or "photo",
+    }
 
 
 # --- Gatys -----------------------------------------------------------------------------------
 
 
-class GatysOptionsForm(FinishOptionsForm):
+class GatysOptionsForm(MaskedFinishOptionsForm):
     """Types and widgets only: ranges are checked by stylecore.gatys.GatysConfig."""
 
     size = forms.IntegerField(
@@ -381,7 +413,13 @@ def _gatys_work(options: Mapping[str, Any], photo: Any) -> int:
 
 def _gatys_run(config: gatys.GatysConfig, inputs: RunInputs, on_progress: ProgressCallback) -> RunRecord:
     return gatys.run_files(
-        inputs.content, inputs.styles, inputs.output, config, on_progress=on_progress, layers=inputs.layers
+        inputs.content,
+        inputs.styles,
+        inputs.output,
+        config,
+        masks=inputs.masks or None,
+        on_progress=on_progress,
+        layers=inputs.layers,
     )
 
 
@@ -395,6 +433,7 @@ GATYS = Algorithm(
     work=_gatys_work,
     comparable=True,
     needs_vgg=True,
+    takes_masks=True,
     presets=GATYS_PRESETS,
     timing=Timing(
         fallback={"cpu": 22.0},

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, NamedTuple
 
 from django import forms
@@ -74,6 +75,24 @@ class AlgorithmSelect(forms.Select):
 
 MAX_ID = 2**63 - 1  # the largest row id (64-bit signed): SQLite cannot even compare larger ones
 CATALOGUE_PREFIX = "catalogue-"  # a picked catalogue style: "catalogue-<style model id>"; a user's style: "<upload id>"
+FAST_MASK = "fast"  # the mask slot of the picked fast style (its model runs one style)
+
+
+@dataclass(frozen=True)
+class MaskSlot:
+    """A picked style's optional region mask on the job page: a file (uploaded or painted on the
+    photo) and the mask an earlier try of the form already stored (kept across errors)."""
+
+    key: str
+    title: str  # the style's
+    file: forms.BoundField
+    kept: forms.BoundField
+    masks: Mapping[int, Upload]  # the form's kept masks by id
+
+    @property
+    def kept_mask(self) -> Upload | None:
+        value = str(self.kept.value() or "")
+        return self.masks.get(int(value)) if value.isdigit() and int(value) <= MAX_ID else None
 
 
 @dataclass(frozen=True)
@@ -84,6 +103,7 @@ class StyleCard:
     title: str
     thumbnail_url: str
     weight: forms.BoundField
+    mask: MaskSlot
 
 
 class StylePicksField(forms.Field):
@@ -127,6 +147,7 @@ class JobForm(forms.Form):
 
     def __init__(self, *args: Any, owner: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.owner = owner
         self.reasons = {entry.name: entry.unavailable_reason() for entry in algorithms.offered()}
         self.fields["algorithm"].widget.reasons = self.reasons
         if self.initial.get("algorithm") not in algorithms.REGISTRY:  # start on the first one that can run
@@ -149,10 +170,13 @@ class JobForm(forms.Form):
         self.initial["style"] = [pick_value(pk) for pk in self.initial.get("style") or ()]
         for pk, weight in weights.items():
             self.initial[f"weight_{pick_value(pk)}"] = weight
+        for pk, mask in self.initial.pop("masks", {}).items():  # a job run again: its masks
+            self.initial[f"maskid_{FAST_MASK if pk == FAST_MASK else pick_value(pk)}"] = mask
         self.own_styles = self._cards(
             (str(u.pk), u.title, reverse("studio:upload_file", args=[u.pk, "thumb"])) for u in own
         )
         self.catalogue_styles = self._cards((f"{CATALOGUE_PREFIX}{m.pk}", m.name, m.style_url()) for m in catalogue)
+        self.fast_mask = self._mask_slot(FAST_MASK, "the fast style")
 
     def _cards(self, styles: Iterable[tuple[str, str, str]]) -> list[StyleCard]:
         cards = []
@@ -161,8 +185,40 @@ class JobForm(forms.Form):
             self.fields[name] = forms.FloatField(
                 initial=1.0, required=False, label="Blend weight", widget=forms.NumberInput(attrs={"step": "0.1"})
             )
-            cards.append(StyleCard(value, title, url, self[name]))
+            cards.append(StyleCard(value, title, url, self[name], self._mask_slot(value, title)))
         return cards
+
+    def _mask_slot(self, key: str, title: str) -> MaskSlot:
+        file_name, kept_name = f"mask_{key}", f"maskid_{key}"
+        self.fields[file_name] = forms.FileField(
+            required=False,
+            label=f"Mask for {title}",
+            widget=forms.FileInput(attrs={"accept": "image/*", "data-mask-file": ""}),
+        )
+        self.fields[kept_name] = forms.IntegerField(
+            required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput(attrs={"data-mask-kept": ""})
+        )
+        return MaskSlot(key, title, self[file_name], self[kept_name], self.kept_masks)
+
+    @cached_property
+    def kept_masks(self) -> dict[int, Upload]:
+        """The owner's masks an earlier try of this form stored, or the job run again had."""
+        values = self.data if self.is_bound else self.initial
+        ids = [
+            int(value)
+            for key, value in values.items()
+            if key.startswith("maskid_") and str(value).isdigit() and int(value) <= MAX_ID
+        ]
+        return Upload.objects.filter(owner_id=self.owner.pk, kind=Upload.Kind.MASK).in_bulk(ids) if ids else {}
+
+    def mask_keys(self, algorithm: algorithms.Algorithm) -> list[str]:
+        """The mask slot of each picked style, in the order of the styles (a fast style: one slot)."""
+        if fast_model_option(algorithm):
+            return [FAST_MASK]
+        return [
+            f"{CATALOGUE_PREFIX}{pick.pk}" if isinstance(pick, StyleModel) else str(pick)
+            for pick in self.cleaned_data["style"]
+        ]
 
     def chosen_photo(self) -> str:
         return str(self["content"].value() or "")
@@ -197,7 +253,7 @@ class JobForm(forms.Form):
 
 
 # Options shown beside the Stylize button instead of under "More control", by field name.
-PROMINENT_OPTIONS = ("strength", "preserve_colors")
+PROMINENT_OPTIONS = ("strength", "preserve_colors", "unmasked")
 
 
 class OptionsPanel(NamedTuple):

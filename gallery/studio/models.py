@@ -62,6 +62,7 @@ class Upload(models.Model):
     class Kind(models.TextChoices):
         CONTENT = "content", "Photo"
         STYLE = "style", "Style"
+        MASK = "mask", "Mask"  # where one style of a job goes: white = the style, black = not
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="uploads")
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.CONTENT)
@@ -157,6 +158,21 @@ class JobStyle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.upload} x{self.weight:g}"
+
+
+class JobMask(models.Model):
+    """A region mask of a job: where its style at `position` goes (an entry without style images,
+    Johnson: its model, position 0). A style with none covers what the others leave."""
+
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="job_masks")
+    upload = models.ForeignKey(Upload, on_delete=models.SET_NULL, null=True, related_name="mask_jobs")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return f"Mask: {self.upload}"
 
 
 class Result(models.Model):

@@ -25,7 +25,7 @@ from stylecore.errors import OptionError
 from stylecore.features import weights_status
 
 from . import algorithms
-from .models import Album, Batch, Job, JobStyle, Result, Upload, Visibility
+from .models import Album, Batch, Job, JobMask, JobStyle, Result, Upload, Visibility
 from .permissions import can_view
 
 T = TypeVar("T", Result, Album)
@@ -52,7 +52,8 @@ def upload_of(user: User, pk: int) -> Upload:
 
 def _jobs_with_inputs(jobs: QuerySet[Job]) -> QuerySet[Job]:
     return jobs.select_related("content", "result").prefetch_related(
-        Prefetch("job_styles", queryset=JobStyle.objects.select_related("upload"))
+        Prefetch("job_styles", queryset=JobStyle.objects.select_related("upload")),
+        Prefetch("job_masks", queryset=JobMask.objects.select_related("upload")),
     )
 
 
@@ -72,7 +73,26 @@ def jobs_brief_of(user: User) -> QuerySet[Job]:
     """The user's jobs with what the API's job list reads (the result, the styles' ids and weights), not the
     photo and style rows the pages show."""
     jobs = Job.objects.filter(owner_id=user.pk) if user.is_authenticated else Job.objects.none()
-    return jobs.select_related("result").prefetch_related("job_styles")
+    return jobs.select_related("result").prefetch_related("job_styles", "job_masks")
+
+
+def job_mask_ids(job: Job) -> list[int | None]:
+    """The mask image of each style (or of the model), None where there is none; [] for a job without masks."""
+    masks = {m.position: m.upload_id for m in job.job_masks.all()}
+    if not masks:
+        return []
+    return [masks.get(index) for index in range(max(len(job.job_styles.all()), 1))]
+
+
+def job_masks_shown(job: Job) -> list[tuple[Upload, str]]:
+    """The job's masks that still exist, each with the title of the style it places ("" for a model's
+    mask or a style since deleted), for the job and result pages."""
+    styles = [s.upload.title if s.upload else "" for s in job.job_styles.all()]
+    return [
+        (m.upload, styles[m.position] if m.position < len(styles) else "")
+        for m in job.job_masks.all()
+        if m.upload is not None
+    ]
 
 
 def job_progress_of(user: User, pk: int) -> Job:
@@ -88,11 +108,18 @@ def job_rerun_initial(job: Job) -> tuple[dict[str, Any], dict[str, Any]]:
     """The job form's starting values to run `job` again (editable): its algorithm, photo, styles
     (upload ids) with their weights ({upload id: weight}), and its options."""
     job_styles = [s for s in job.job_styles.all() if s.upload_id is not None]
+    styles = [s.upload_id for s in job.job_styles.all()]
     initial: dict[str, Any] = {
         "algorithm": job.algorithm,
         "content": job.content_id,
         "style": [s.upload_id for s in job_styles],
         "weights": {s.upload_id: s.weight for s in job_styles},
+        # each style's mask again (a fast style's: the "fast" slot)
+        "masks": {
+            (styles[m.position] if m.position < len(styles) else "fast"): m.upload_id
+            for m in job.job_masks.all()
+            if m.upload_id is not None
+        },
     }
     return initial, dict(job.options)
 
@@ -301,6 +328,8 @@ def result_for_viewer(user: User, token: str) -> Result:
         .prefetch_related(
             Prefetch("job__job_styles", queryset=JobStyle.objects.select_related("upload")),
             Prefetch("derived_from__job__job_styles", queryset=JobStyle.objects.select_related("upload")),
+            Prefetch("job__job_masks", queryset=JobMask.objects.select_related("upload")),
+            Prefetch("derived_from__job__job_masks", queryset=JobMask.objects.select_related("upload")),
         )
     )
     return _visible(user, result, "result")

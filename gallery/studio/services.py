@@ -10,6 +10,7 @@ page forms and the API answers the same way.
 from __future__ import annotations
 
 import logging
+import re
 import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -30,10 +31,11 @@ from gallery.core.users import User, require_owner
 from stylecore import finish
 from stylecore.errors import ImageError, OptionError, StylecoreError
 from stylecore.images import LoadedImage, load_image
+from stylecore.masks import check_mask
 from stylecore.record import RunRecord
 
 from . import algorithms
-from .models import Album, Batch, Job, JobStyle, Result, Upload, Visibility
+from .models import Album, Batch, Job, JobMask, JobStyle, Result, Upload, Visibility
 
 logger = logging.getLogger(__name__)
 
@@ -74,6 +76,8 @@ def upload_create(*, owner: User, file: UploadedFile, kind: str, title: str | No
         raise ValidationError({"file": str(error)}) from None
     finally:
         file.seek(0)
+    if kind == Upload.Kind.MASK:
+        _check_mask(file)
     info = loaded.info
     upload = Upload(
         owner=owner,
@@ -91,6 +95,20 @@ def upload_create(*, owner: User, file: UploadedFile, kind: str, title: str | No
         upload.thumbnail.save("thumb.jpg", _thumbnail(loaded), save=False)
         upload.save()
     return upload
+
+
+def _check_mask(file: UploadedFile) -> None:
+    """stylecore's mask checks (it covers something), on a scratch copy: it reads paths."""
+    with tempfile.TemporaryDirectory(prefix="mask-") as scratch:
+        path = Path(scratch) / "mask"
+        with path.open("wb") as out:
+            for chunk in file.chunks():
+                out.write(chunk)
+        file.seek(0)
+        try:
+            check_mask(path)
+        except ImageError as error:  # MaskError is one
+            raise ValidationError({"file": str(error)}) from None
 
 
 class RefusedFile(NamedTuple):
@@ -145,9 +163,14 @@ def _own_upload(owner: User, ref: UploadRef | None, kind: str) -> Upload | None:
 
 
 def _judge_styles(
-    owner: User, entry: algorithms.Algorithm, styles: Sequence[tuple[UploadRef, float]], errors: dict[str, list[str]]
+    owner: User,
+    entry: algorithms.Algorithm,
+    styles: Sequence[tuple[UploadRef, float]],
+    errors: dict[str, list[str]],
+    *,
+    masked: bool = False,
 ) -> list[tuple[Upload, float]]:
-    fewest, most = entry.style_limits
+    fewest, most = entry.style_limits_for(masked)
     if not fewest <= len(styles) <= most:  # judged before any lookup: a request may name thousands
         errors["styles"] = [_style_count_message(entry, fewest, most)]
         return []
@@ -160,6 +183,40 @@ def _judge_styles(
         chosen.append((upload, float(weight)))
     if any(not weight > 0 for _, weight in chosen):  # also refuses NaN
         errors["styles"] = ["Blend weights must be positive numbers."]
+    return chosen
+
+
+def _judge_masks(
+    owner: User,
+    entry: algorithms.Algorithm,
+    masks: Sequence[UploadRef | None],
+    styles: int,
+    errors: dict[str, list[str]],
+) -> list[Upload | None]:
+    """One mask (or None: "the rest") per style, or per model for an entry without style images;
+    each the owner's upload of kind mask. No masks, or only Nones: the whole picture, as before."""
+    if not any(ref is not None for ref in masks):
+        return []
+    if not entry.takes_masks:
+        errors["masks"] = [f"{entry.label} takes no masks."]
+        return []
+    wanted = styles if entry.style_limits[1] > 0 else 1
+    if len(masks) != wanted:  # judged before any lookup: a request may name thousands
+        errors["masks"] = [
+            f"Give one mask per style ({wanted}), or none: {len(masks)} were given."
+            if entry.style_limits[1] > 0
+            else f"{entry.label} takes one mask, for its style model."
+        ]
+        return []
+    owned = Upload.objects.filter(owner_id=owner.pk, kind=Upload.Kind.MASK).in_bulk(
+        [_pk(ref) for ref in masks if ref is not None]
+    )
+    chosen: list[Upload | None] = []
+    for index, ref in enumerate(masks):
+        upload = owned.get(_pk(ref)) if ref is not None else None
+        if ref is not None and upload is None:
+            errors[f"masks.{index}"] = ["No such mask: upload or paint one."]
+        chosen.append(upload)
     return chosen
 
 
@@ -217,6 +274,7 @@ class JobRequest(NamedTuple):
     styles: list[tuple[Upload, float]]
     options: dict[str, Any]
     work: int
+    masks: list[Upload | None] = []  # one per style (or per model), or none
 
 
 def job_create(
@@ -226,19 +284,28 @@ def job_create(
     content: UploadRef | None,
     styles: Sequence[tuple[UploadRef, float]] = (),
     options: Mapping[str, Any] | None = None,
+    masks: Sequence[UploadRef | None] = (),
     listed_only: bool = True,
 ) -> Job:
     """Judge a request, create its Job and enqueue it once the transaction commits.
 
     `content` and each style are the owner's uploads (rows or ids) of the right kind; `styles`
     pairs each with its blend weight; `options` are the algorithm's option values (missing ones
-    take their defaults), range-checked by its stylecore config. Pages and the API may only ask
+    take their defaults), range-checked by its stylecore config. `masks`: the owner's mask uploads,
+    one per style (None: that style covers the rest; Johnson: one, for its model), errors under
+    "masks" and "masks.<index>". Pages and the API may only ask
     for offered algorithms; an entry with its own input (videos) is created by its app's service
     with ``listed_only=False``, and judges that input through the registry's `check_input`. A
     valid request is then judged against the owner's queue limits (`_judge_queue`, "__all__").
     """
     judged = _judge_job(
-        owner=owner, algorithm=algorithm, content=content, styles=styles, options=options, listed_only=listed_only
+        owner=owner,
+        algorithm=algorithm,
+        content=content,
+        styles=styles,
+        options=options,
+        masks=masks,
+        listed_only=listed_only,
     )
     with transaction.atomic():  # on SQLite this holds the write lock: two requests cannot both pass the limits
         _judge_queue(owner, judged.work)
@@ -252,6 +319,7 @@ def _judge_job(
     content: UploadRef | None,
     styles: Sequence[tuple[UploadRef, float]],
     options: Mapping[str, Any] | None,
+    masks: Sequence[UploadRef | None] = (),
     listed_only: bool = True,
 ) -> JobRequest:
     """Everything job_create judges but the queue limits; one ValidationError with every problem."""
@@ -264,7 +332,8 @@ def _judge_job(
     photo = _own_upload(owner, content, Upload.Kind.CONTENT)
     if entry.takes_photo and photo is None:
         errors["content"] = ["No such photo: choose one of your photos."]
-    chosen = _judge_styles(owner, entry, styles, errors)
+    chosen = _judge_styles(owner, entry, styles, errors, masked=any(ref is not None for ref in masks))
+    chosen_masks = _judge_masks(owner, entry, masks, len(styles), errors)
     if entry.check_input is not None:
         for field, message in entry.check_input(owner, options or {}).items():
             errors.setdefault(field, []).append(message)
@@ -275,7 +344,7 @@ def _judge_job(
             errors.setdefault(field, []).extend(messages)
     if errors:
         raise ValidationError(errors)
-    return JobRequest(entry, photo, chosen, cleaned, entry.work(cleaned, photo))
+    return JobRequest(entry, photo, chosen, cleaned, entry.work(cleaned, photo), chosen_masks)
 
 
 def _write_job(owner: User, judged: JobRequest, batch: Batch | None = None) -> Job:
@@ -293,6 +362,9 @@ def _write_job(owner: User, judged: JobRequest, batch: Batch | None = None) -> J
         JobStyle(job=job, upload=upload, weight=weight, position=index)
         for index, (upload, weight) in enumerate(judged.styles)
     )
+    JobMask.objects.bulk_create(
+        JobMask(job=job, upload=upload, position=index) for index, upload in enumerate(judged.masks) if upload
+    )
     runs.run_enqueue_on_commit(job)
     return job
 
@@ -305,6 +377,9 @@ def job_cancel(*, job: Job, by: User) -> Job:
 
 
 # --- Batches ---------------------------------------------------------------------------------
+
+
+BATCH_MASKS = "A batch cannot use masks (each is drawn for one photo): make one picture at a time to use masks."
 
 
 def _plural(count: int, word: str) -> str:
@@ -331,6 +406,7 @@ def batch_create(
     styles: Sequence[UploadRef] = (),
     options: Mapping[str, Any] | None = None,
     name: str = "",
+    masks: Sequence[UploadRef | None] = (),
 ) -> Batch:
     """Every pair of `photos` and `styles` (each style on its own, weight 1) as one Job each, all or
     none. An algorithm that takes no style picture (a fast style: its model is an option) makes one
@@ -338,11 +414,13 @@ def batch_create(
     MAX_BATCH_JOBS and the owner's queue limits, before anything is written. Each job joins the queue
     on its own, one round after the last (core.runs), so other people's jobs run in between.
 
-    Errors: "photos", "photos.<i>", "styles", "styles.<i>", job_create's other keys, "__all__".
+    Errors: "photos", "photos.<i>", "styles", "styles.<i>", "masks", job_create's other keys, "__all__".
     """
     entry = algorithms.get_algorithm(algorithm)
     takes_styles = entry.style_limits[1] > 0
     errors: dict[str, list[str]] = {}
+    if any(ref is not None for ref in masks):  # a mask is drawn for one photo
+        errors["masks"] = [BATCH_MASKS]
     if not photos:
         errors["photos"] = ["Choose at least one photo."]
     if takes_styles and not styles:
@@ -413,9 +491,10 @@ def job_execute(*, job_id: int) -> bool:
 def _run_job(job: Job) -> None:
     entry = algorithms.REGISTRY.get(job.algorithm)
     job_styles = list(job.job_styles.select_related("upload"))
+    job_masks = list(job.job_masks.select_related("upload"))
     if entry is None:
         raise StylecoreError(f"The algorithm {job.algorithm!r} is no longer available.")
-    if (entry.takes_photo and job.content is None) or any(s.upload is None for s in job_styles):
+    if (entry.takes_photo and job.content is None) or any(s.upload is None for s in [*job_styles, *job_masks]):
         raise StylecoreError("An image this job needs was deleted before it ran.")
     config = entry.build_config(job.options, [s.weight for s in job_styles])
     with tempfile.TemporaryDirectory(prefix=f"job-{job.pk}-") as scratch:
@@ -428,6 +507,7 @@ def _run_job(job: Job) -> None:
                 styles=[local_copy(s.upload.image, folder, f"style-{i}") for i, s in enumerate(job_styles)],
                 output=folder / f"result{entry.output_suffix}",
                 layers=folder / "layers",
+                masks=_mask_copies(job_masks, len(job_styles), folder),
             )
         with runs.reporting(job) as writer:
             record = entry.run(config, inputs, writer)
@@ -443,6 +523,24 @@ def _run_job(job: Job) -> None:
                 else:
                     result_create(job=job, output=inputs.output, record=record, layers=inputs.layers)
                 runs.run_finish(Job, job.pk, Job.State.SUCCEEDED)
+
+
+def _mask_copies(job_masks: list[JobMask], styles: int, folder: Path) -> list[Path | None]:
+    """Local copies of a job's masks, one entry per style (per model: at least one), None for a
+    style without one; no masks: an empty list (the whole picture). Each copy is named after its
+    title, which is how the run record names it ("harbour sky.png")."""
+    if not job_masks:
+        return []
+    by_position = {}
+    for mask in job_masks:
+        own = folder / f"mask-{mask.position}"
+        own.mkdir()
+        by_position[mask.position] = local_copy(mask.upload.image, own, _file_stem(mask.upload.title))
+    return [by_position.get(index) for index in range(max(styles, 1))]
+
+
+def _file_stem(title: str) -> str:
+    return re.sub(r"[^\w .-]+", "_", title).strip(" .") or "mask"
 
 
 def _finish_stopped(job: Job, output: Path | None, record: RunRecord) -> None:

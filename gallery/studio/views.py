@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from gallery.core.conf import studio_setting
-from gallery.core.errors import show_errors
+from gallery.core.errors import messages_by_key, show_errors
 from gallery.core.http import archive_response, file_response, image_or_thumb, visible_or_login
 from gallery.core.users import is_owner
 from gallery.stylemodels.models import StyleModel
@@ -72,6 +72,7 @@ def upload_list(request: HttpRequest) -> HttpResponse:
         {
             "photos": selectors.uploads_of(request.user, kind=Upload.Kind.CONTENT),
             "styles": selectors.uploads_of(request.user, kind=Upload.Kind.STYLE),
+            "masks": selectors.uploads_of(request.user, kind=Upload.Kind.MASK),
         },
     )
 
@@ -149,12 +150,18 @@ def job_create(request: HttpRequest) -> HttpResponse:
     if again.isdigit():  # "Run again": the job's own settings, to run as they were or edit first
         rerun = selectors.job_of(request.user, int(again))
         initial, options_initial[rerun.algorithm] = selectors.job_rerun_initial(rerun)
-    form = JobForm(data, owner=request.user, initial=initial)
+    form = JobForm(
+        data.copy() if data is not None else None, request.FILES or None, owner=request.user, initial=initial
+    )
     panels = option_panels(data, initial=options_initial)
     if data is not None and form.is_valid():
         name = form.cleaned_data["algorithm"]
         options_form = next(panel.form for panel in panels if panel.entry.name == name)
-        if options_form.is_valid() and form.cleaned_data["every_pair"]:
+        mask_keys = form.mask_keys(algorithms.REGISTRY[name])
+        masks = _stored_masks(request.user, form, mask_keys)
+        if masks is None:
+            pass  # a mask was refused: its message is on its slot, the other picks stay
+        elif options_form.is_valid() and form.cleaned_data["every_pair"]:
             try:
                 batch = services.batch_create(
                     owner=request.user,
@@ -162,6 +169,7 @@ def job_create(request: HttpRequest) -> HttpResponse:
                     photos=form.chosen_photos(),
                     styles=[pick for pick, _ in _as_uploads(request.user, form.chosen_styles())],
                     options=options_form.cleaned_data,
+                    masks=masks,
                 )
             except ValidationError as error:
                 aliases = {"styles": "style", "photos": "content"}
@@ -178,9 +186,15 @@ def job_create(request: HttpRequest) -> HttpResponse:
                     content=form.cleaned_data["content"],
                     styles=_as_uploads(request.user, form.chosen_styles()),
                     options=options_form.cleaned_data,
+                    masks=masks,
                 )
             except ValidationError as error:
-                show_errors(error, form, prefixes={"options.": options_form}, aliases={"styles": "style"})
+                errors = messages_by_key(error)
+                for index, key in enumerate(mask_keys):  # "masks.1": the second picked style's mask
+                    for message in errors.pop(f"masks.{index}", []):
+                        form.add_error(f"mask_{key}", message)
+                aliases = {"styles": "style", "masks": "style"}
+                show_errors(ValidationError(errors), form, prefixes={"options.": options_form}, aliases=aliases)
             else:
                 messages.success(request, "Your job is queued.")
                 return redirect(job)
@@ -195,6 +209,29 @@ def job_create(request: HttpRequest) -> HttpResponse:
         "expert_errors": chosen is not None and any(field.errors for field in chosen.expert()),
     }
     return render(request, "studio/job_form.html", context, status=400 if data is not None else 200)
+
+
+def _stored_masks(user: Any, form: JobForm, keys: list[str]) -> list[int | None] | None:
+    """Each picked style's mask: a file sent now (uploaded or painted) is stored as the owner's mask
+    upload, and the form keeps its id, so a later error loses it not; else the one kept from an
+    earlier try; else None. None for all: a mask was refused (its message is on its slot)."""
+    masks: list[int | None] = []
+    refused = False
+    for key in keys:
+        file = form.cleaned_data.get(f"mask_{key}")
+        if not file:
+            masks.append(form.cleaned_data.get(f"maskid_{key}"))
+            continue
+        try:
+            mask = services.upload_create(owner=user, file=file, kind=Upload.Kind.MASK)
+        except ValidationError as error:
+            form.add_error(f"mask_{key}", error.messages)
+            refused = True
+            continue
+        form.data[f"maskid_{key}"] = str(mask.pk)
+        form.kept_masks[mask.pk] = mask
+        masks.append(mask.pk)
+    return None if refused else masks
 
 
 def _as_uploads(user: Any, styles: list[tuple[int | StyleModel, float]]) -> list[tuple[int | Upload, float]]:
@@ -232,7 +269,12 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "studio/job_detail.html",
-        {"job": job, "progress": selectors.job_progress(job), "algorithm": algorithms.REGISTRY.get(job.algorithm)},
+        {
+            "job": job,
+            "progress": selectors.job_progress(job),
+            "algorithm": algorithms.REGISTRY.get(job.algorithm),
+            "masks": selectors.job_masks_shown(job),
+        },
     )
 
 
@@ -335,6 +377,7 @@ def result_detail(request: HttpRequest, token: str) -> HttpResponse:
         "result": result,
         "is_owner": owner,
         "job": result.source_job,
+        "masks": selectors.job_masks_shown(result.source_job) if result.source_job else [],
         "edit_form": ResultForm(initial={"title": result.title, "visibility": result.visibility}) if owner else None,
         "albums": selectors.albums_of(request.user) if owner else (),
         "in_albums": result.albums.filter(owner_id=request.user.pk) if owner else (),
@@ -370,7 +413,11 @@ def result_input(request: HttpRequest, token: str, upload_pk: int, variant: str)
     if isinstance(result, HttpResponse):
         return result
     job = result.source_job
-    inputs = [job.content] + [s.upload for s in job.job_styles.all()] if job else []
+    inputs = (
+        [job.content, *(s.upload for s in job.job_styles.all()), *(m.upload for m in job.job_masks.all())]
+        if job
+        else []
+    )
     upload = next((u for u in inputs if u is not None and u.pk == upload_pk), None)
     if upload is None:
         raise Http404("No such image.")

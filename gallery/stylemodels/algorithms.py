@@ -17,7 +17,7 @@ from django import forms
 from gallery.core.files import local_copy
 from gallery.studio.algorithms import (
     Algorithm,
-    FinishOptionsForm,
+    MaskedFinishOptionsForm,
     RunInputs,
     Timing,
     finish_options,
@@ -52,7 +52,7 @@ class StyleModelChoiceField(forms.ModelChoiceField):
         return model.pk if model is not None else None
 
 
-class ModelOptionsForm(FinishOptionsForm):
+class ModelOptionsForm(MaskedFinishOptionsForm):
     """Options of an entry that runs a StyleModel (strength and colours first): says plainly when
     no model of a kind is enabled, instead of showing an empty drop-down."""
 
@@ -122,6 +122,7 @@ def _johnson_run(job: ModelRun, inputs: RunInputs, on_progress: ProgressCallback
         inputs.content,
         inputs.output,
         job.config,
+        masks=inputs.masks or None,
         model_name=job.model.name,
         on_progress=on_progress,
         layers=inputs.layers,
@@ -139,6 +140,7 @@ JOHNSON = Algorithm(
     min_styles=0,
     max_styles=0,
     comparable=True,
+    takes_masks=True,
     model_kind=Kind.JOHNSON,
     model_option="model",
     missing_models=lambda: None if style_models_enabled(Kind.JOHNSON).exists() else NO_JOHNSON_MODEL,
@@ -188,10 +190,11 @@ def _chen_run(job: ModelRun, inputs: RunInputs, on_progress: ProgressCallback) -
     decoder = local_copy(job.model.file, Path(inputs.output).parent, "decoder")
     return chen.run_files(
         inputs.content,
-        inputs.styles[0],
+        inputs.styles[0] if len(inputs.styles) == 1 else inputs.styles,  # several: each in its mask
         inputs.output,
         job.config,
         decoder=decoder,
+        masks=inputs.masks or None,
         decoder_name=job.model.name,
         on_progress=on_progress,
         layers=inputs.layers,
@@ -208,8 +211,10 @@ CHEN = Algorithm(
     work=one_pass_work,
     min_styles=1,
     max_styles=1,
+    max_masked_styles=3,  # one swap per style, each composited into its mask
     comparable=True,
     needs_vgg=True,
+    takes_masks=True,
     model_kind=Kind.CHEN_DECODER,
     model_option="decoder",
     missing_models=lambda: None if style_models_enabled(Kind.CHEN_DECODER).exists() else NO_DECODER,

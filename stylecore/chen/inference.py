@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,9 +16,10 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
+from .. import masks as region_masks
 from .. import tiles
 from ..devices import describe_device, pick_device
-from ..errors import ImageError
+from ..errors import ImageError, OptionError
 from ..features import VGGFeatures
 from ..finish import FinishOptions, save_finished
 from ..images import MAX_SIDE, image_to_tensor, load_image, output_format
@@ -122,7 +124,7 @@ def stylize(
 
 def run_files(
     content: Path,
-    style: Path,
+    style: Path | Sequence[Path],
     output: Path,
     config: ChenConfig,
     *,
@@ -131,40 +133,64 @@ def run_files(
     device: str | None = None,
     on_progress: ProgressCallback | None = None,
     layers: Path | None = None,
+    masks: Sequence[Path | None] | None = None,
 ) -> RunRecord:
     """Load content and style, swap, decode, and save the result with its RunRecord
     (``decoder_name``: what the record calls the decoder; default: its file name; ``layers``: a
-    folder to also keep the full-strength result and the photo in, see finish.py)."""
+    folder to also keep the full-strength result and the photo in, see finish.py). Several styles with
+    ``masks`` (one mask or None, "the rest", per style): one swap per style, each style encoded once, the
+    results composited under feathered masks (masks.py)."""
+    styles = [Path(style)] if isinstance(style, (str, Path)) else [Path(path) for path in style]
+    if len(styles) > 1 and masks is None:
+        raise OptionError("masks", "several styles need one mask each (or - for the rest)")
+    region_masks.check_count(masks, len(styles))
     decoder_name = decoder_name or Path(decoder).name
     output_format(output)
     started = time.perf_counter()
     torch_device = pick_device(device)
+    loaded = load_image(content, size=config.size)
+    mask_tensors = region_masks.load_masks(masks, (loaded.rgb.height, loaded.rgb.width)) if masks else None
+    style_images = [load_image(path, size=config.style_size).rgb for path in styles]
     net, meta = load_decoder(decoder)
     trained = meta.get("training", {})
     vgg_spec = trained.get("weights")  # the decoder only inverts the VGG it was trained against
     encoder = VGGFeatures((LAYER,), weights=vgg_spec).to(torch_device)
-    loaded = load_image(content, size=config.size)
-    style_image = load_image(style, size=config.style_size).rgb
     photo = image_to_tensor(loaded.rgb, torch_device)
     tile = tiles.tile_side(config.tile, *photo.shape[-2:])
-    result = stylize(
-        photo,
-        image_to_tensor(style_image, torch_device),
-        config,
-        decoder=net.to(torch_device),
-        encoder=encoder,
-        on_progress=on_progress,
-        tile=tile,
-    )
+    composite = region_masks.Composite(photo, mask_tensors, config.unmasked) if mask_tensors else None
+    seconds: dict[str, float] = {}
+    for index, style_image in enumerate(style_images):
+        result = stylize(
+            photo,
+            image_to_tensor(style_image, torch_device),
+            config,
+            decoder=net.to(torch_device),
+            encoder=encoder,
+            on_progress=on_progress,
+            tile=tile,
+        )
+        seconds = {key: round(seconds.get(key, 0) + value, 4) for key, value in result.seconds.items()}
+        if composite is not None:
+            composite.add(index, result.image)
+            del result  # one full-size result at a time beside the composite
+    image = composite.image if composite is not None else result.image
+    extra = {"styles": [path.name for path in styles]} if masks is not None else {}
     record = RunRecord(
         algorithm="chen",
-        params={**config.to_params(), "decoder": decoder_name, "seconds": result.seconds, "tiled": tile},
+        params={
+            **config.to_params(),
+            "decoder": decoder_name,
+            "seconds": seconds,
+            "tiled": tile,
+            **extra,
+            **region_masks.mask_params(masks, config),
+        },
         device=describe_device(torch_device),
         weights=f"{encoder.weights_source} (decoder {decoder_name})",
         random_weights=encoder.random_weights or is_untrained(meta),
         seconds=round(time.perf_counter() - started, 3),
         steps_done=1,
     )
-    save_finished(result.image, photo, output, config, record=record, alpha=loaded.alpha, layers=layers)
-    log.info("chen: %s in %.2f s -> %s", result.seconds, record.seconds, output)
+    save_finished(image, photo, output, config, record=record, alpha=loaded.alpha, layers=layers)
+    log.info("chen: %s in %.2f s -> %s", seconds, record.seconds, output)
     return record

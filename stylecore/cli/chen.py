@@ -11,9 +11,11 @@ from .batch import add_batch_argument, expand, run_pairs
 from .common import (
     DEVICE_HELP,
     add_finish_arguments,
+    add_mask_arguments,
     add_tile_arguments,
     add_training_arguments,
     finish_options,
+    mask_options,
     progress_bar,
     report_steps,
     training_options,
@@ -24,7 +26,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     defaults = ChenConfig()
     run = subparsers.add_parser("chen", help="stylize a photo with any style image by style swap (Chen & Schmidt)")
     run.add_argument("content", type=Path, metavar="CONTENT")
-    run.add_argument("style", type=Path, metavar="STYLE")
+    run.add_argument("style", type=Path, nargs="+", metavar="STYLE", help="one style, or several with a --mask each")
     run.add_argument("-o", "--output", type=Path, required=True, help="result file (.png keeps alpha, .jpg)")
     run.add_argument("--decoder", type=Path, required=True, help="inverse network trained with chen-train")
     run.add_argument("--patch", type=int, default=defaults.patch, help=f"style patch size (default {defaults.patch})")
@@ -43,6 +45,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     run.add_argument("--device", help=DEVICE_HELP)
     add_tile_arguments(run)
     add_finish_arguments(run)
+    add_mask_arguments(run)
     add_batch_argument(run)
     run.set_defaults(func=_run)
 
@@ -57,6 +60,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    masks, mask_config = mask_options(args)
     config = ChenConfig(
         patch=args.patch,
         stride=args.stride,
@@ -65,12 +69,13 @@ def _run(args: argparse.Namespace) -> int:
         search=args.search,
         tile=args.tile,
         **finish_options(args),
+        **mask_config,
     )
     if args.batch:
         return run_pairs(
             "chen",
             expand([args.content]),
-            expand([args.style]),
+            expand(args.style),
             args.output,
             lambda photo, style, output: run_files(
                 photo, style, output, config, decoder=args.decoder, device=args.device
@@ -85,6 +90,7 @@ def _run(args: argparse.Namespace) -> int:
             decoder=args.decoder,
             device=args.device,
             on_progress=on_progress,
+            masks=masks,
         )
     print(f"{args.output}: {record.seconds:.2f} s on {record.device} ({record.params['seconds']})")
     return 0

@@ -12,6 +12,7 @@ from tqdm import tqdm
 
 from ..devices import DEVICE_CHOICES
 from ..errors import OptionError
+from ..finish import UNMASKED
 from ..images import save_image
 from ..progress import Progress
 from ..record import RunRecord
@@ -71,6 +72,28 @@ def finish_options(args: argparse.Namespace) -> dict:
     if args.strength is not None:
         options["strength"] = convert("strength", args.strength, float)
     return options
+
+
+def add_mask_arguments(parser: argparse.ArgumentParser, what: str = "style") -> None:
+    """--mask FILE (one per style or model, in their order; - for the rest) and --unmasked (stylecore.masks)."""
+    parser.add_argument(
+        "--mask",
+        action="append",
+        metavar="FILE",
+        help=f"a black-and-white picture, white where the {what} goes: one per {what}, in their order; "
+        "- for what the other masks leave",
+    )
+    parser.add_argument(
+        "--unmasked", choices=UNMASKED, help="what pixels no mask covers become: the photo (default) or stylized"
+    )
+
+
+def mask_options(args: argparse.Namespace) -> tuple[list[Path | None] | None, dict]:
+    """The --mask files (None for -) and the config's `unmasked` field, if given."""
+    if args.mask and args.batch:
+        raise OptionError("mask", "masks are for one picture, not with --batch")
+    paths = [None if text == "-" else Path(text) for text in args.mask] if args.mask else None
+    return paths, {} if args.unmasked is None else {"unmasked": args.unmasked}
 
 
 def add_tile_arguments(parser: argparse.ArgumentParser) -> None:

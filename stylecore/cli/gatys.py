@@ -12,7 +12,17 @@ from ..errors import OptionError
 from ..gatys import INITS, OPTIMIZERS, POOLINGS, GatysConfig, run_files
 from ..layers import format_layers, parse_layers
 from .batch import add_batch_argument, expand, run_pairs
-from .common import DEVICE_HELP, WEIGHTS_HELP, add_finish_arguments, convert, finish_options, progress_bar, report_steps
+from .common import (
+    DEVICE_HELP,
+    WEIGHTS_HELP,
+    add_finish_arguments,
+    add_mask_arguments,
+    convert,
+    finish_options,
+    mask_options,
+    progress_bar,
+    report_steps,
+)
 
 # Option values arrive as strings and are converted here, so a bad value is one OptionError line
 # (exit 2) instead of argparse's usage dump.
@@ -71,12 +81,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--preview-dir", metavar="DIR", type=Path, help="folder for the previews")
     parser.add_argument("--denoise", action="store_true", help="denoise the result with ZS-N2N")
     add_finish_arguments(parser)
+    add_mask_arguments(parser)
     add_batch_argument(parser)
     parser.set_defaults(func=run)
 
 
 def config_from_args(args: argparse.Namespace) -> GatysConfig:
-    options: dict = {}
+    options: dict = mask_options(args)[1]
     for name in (*_INTS, *_FLOATS):
         text = getattr(args, name)
         if text is not None:
@@ -96,6 +107,7 @@ def config_from_args(args: argparse.Namespace) -> GatysConfig:
 
 def run(args: argparse.Namespace) -> int:
     config = config_from_args(args)
+    masks = mask_options(args)[0]
     if args.batch:
         return run_pairs(
             "gatys",
@@ -105,6 +117,8 @@ def run(args: argparse.Namespace) -> int:
             lambda photo, style, output: run_files(photo, [style], output, config, device=args.device),
         )
     with progress_bar("gatys", args.preview_dir, preview_digits=5) as on_progress:
-        record = run_files(args.content, args.styles, args.output, config, device=args.device, on_progress=on_progress)
+        record = run_files(
+            args.content, args.styles, args.output, config, device=args.device, on_progress=on_progress, masks=masks
+        )
     report_steps(args.output, record)
     return 0

@@ -5,14 +5,17 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from ..errors import OptionError
 from ..johnson import VARIANTS, JohnsonConfig, TrainConfig, export_onnx, run_files, train_files
 from .batch import MODEL_SUFFIXES, add_batch_argument, expand, run_pairs
 from .common import (
     DEVICE_HELP,
     add_finish_arguments,
+    add_mask_arguments,
     add_tile_arguments,
     add_training_arguments,
     finish_options,
+    mask_options,
     progress_bar,
     report_steps,
     training_options,
@@ -24,10 +27,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     run.add_argument("model", type=Path, metavar="MODEL", help="our .safetensors model or a fast-neural-style .pth")
     run.add_argument("content", type=Path, metavar="CONTENT")
     run.add_argument("-o", "--output", type=Path, required=True, help="result file (.png keeps alpha, .jpg)")
+    run.add_argument(
+        "--model",
+        dest="more_models",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="another model after MODEL (repeatable); each model paints where its --mask says",
+    )
     run.add_argument("--size", type=int, help="longer side of the result in pixels (default: the photo's size)")
     run.add_argument("--device", help=DEVICE_HELP)
     add_tile_arguments(run)
     add_finish_arguments(run)
+    add_mask_arguments(run, "model")
     add_batch_argument(run)
     run.set_defaults(func=_run)
 
@@ -51,6 +64,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    masks, mask_config = mask_options(args)
+    if args.batch and args.more_models:
+        raise OptionError("model", "with --batch, give more models as a folder MODEL")
     if args.batch:  # MODEL and CONTENT may be folders: every photo through every model
         config = JohnsonConfig(size=args.size, **finish_options(args))
         return run_pairs(
@@ -62,12 +78,13 @@ def _run(args: argparse.Namespace) -> int:
         )
     with progress_bar("johnson") as on_progress:
         record = run_files(
-            args.model,
+            [args.model, *args.more_models],
             args.content,
             args.output,
-            JohnsonConfig(size=args.size, tile=args.tile, **finish_options(args)),
+            JohnsonConfig(size=args.size, tile=args.tile, **finish_options(args), **mask_config),
             device=args.device,
             on_progress=on_progress,
+            masks=masks,
         )
     print(f"{args.output}: {record.seconds:.2f} s on {record.device}")
     return 0

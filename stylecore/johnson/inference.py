@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import torch
+from torch import Tensor
+
+from .. import masks as region_masks
 from .. import tiles
 from ..devices import describe_device, pick_device
 from ..errors import OptionError
@@ -17,7 +22,7 @@ from ..options import check_number
 from ..progress import Progress, ProgressCallback
 from ..record import RunRecord
 from .network import MIN_SIDE, stylize
-from .runtime import cached_model, frame_function
+from .runtime import LoadedModel, cached_model, frame_function
 
 log = logging.getLogger(__name__)
 
@@ -34,16 +39,17 @@ class JohnsonConfig(FinishOptions):
 
 
 def run_files(
-    model: Path,
+    model: Path | Sequence[Path],
     content: Path,
     output: Path,
     config: JohnsonConfig | None = None,
     *,
     device: str | None = None,
     engine: str = "auto",
-    model_name: str | None = None,
+    model_name: str | Sequence[str] | None = None,
     on_progress: ProgressCallback | None = None,
     layers: Path | None = None,
+    masks: Sequence[Path | None] | None = None,
 ) -> RunRecord:
     """Stylize one photo with a trained model and save it with its RunRecord.
 
@@ -51,49 +57,79 @@ def run_files(
     shared across tiles, tiles.py). ``model_name``: what the record calls the model (the name
     people know it by; default: the file name). One forward pass: progress is reported, but a
     stop request cannot cut it short. ``layers``: a folder to also keep the full-strength result and
-    the photo in (finish.py).
+    the photo in (finish.py). Several models with ``masks`` (one mask or None, "the rest", per model):
+    one pass per model, the results composited under feathered masks (masks.py).
     """
-    model_name = model_name or Path(model).name
+    models = [Path(model)] if isinstance(model, (str, Path)) else [Path(path) for path in model]
+    names = [model_name] if isinstance(model_name, str) else list(model_name or [None] * len(models))
+    names = [name or path.name for name, path in zip(names, models, strict=True)]
+    if len(models) > 1 and masks is None:
+        raise OptionError("masks", "several models need one mask each (or - for the rest)")
+    region_masks.check_count(masks, len(models), "model")
     config = config or JohnsonConfig()
     output_format(output)
     started = time.perf_counter()
     torch_device = pick_device(device)
-    model_state = cached_model(model)
-    net, meta = model_state.net, model_state.meta
     loaded = load_image(content, size=config.size)
-    if on_progress is not None:
-        on_progress(Progress(step=0, total=1, stage="stylize"))
+    mask_tensors = region_masks.load_masks(masks, (loaded.rgb.height, loaded.rgb.width)) if masks else None
+    model_states = [cached_model(path) for path in models]
     photo = image_to_tensor(loaded.rgb, torch_device)
     tile = tiles.tile_side(config.tile, *photo.shape[-2:])
-    if tile is None:
-        run, engine = frame_function(model_state, torch_device, engine)
-        result = run(photo)
-    else:
-        if engine == "onnx":
-            raise OptionError("engine", "a photo in tiles runs on the torch engine; choose no tiles for onnx")
-        net, engine = net.to(torch_device), "torch"
-        result = tiles.run_in_tiles(
-            photo, lambda part: stylize(net, part), tile=tile, network=net, on_tile=tiles.reporter(on_progress)
-        )
+    total = len(models)
     if on_progress is not None:
-        on_progress(Progress(step=1, total=1, stage="stylize"))
-    trained = meta.get("training", {})
+        on_progress(Progress(step=0, total=total, stage="stylize"))
+    composite = region_masks.Composite(photo, mask_tensors, config.unmasked) if mask_tensors else None
+    for index, model_state in enumerate(model_states):
+        result, engine_used = _stylize(model_state, photo, tile, torch_device, engine, on_progress)
+        if composite is not None:
+            composite.add(index, result)
+            del result  # one full-size result at a time beside the composite
+        if on_progress is not None:
+            on_progress(Progress(step=index + 1, total=total, stage="stylize"))
+    result = composite.image if composite is not None else result
+    metas = [state.meta for state in model_states]
+    one = len(models) == 1  # one model: the record as it always was
     record = RunRecord(
         algorithm="johnson",
         params={
             **config.to_params(),
-            "model": model_name,
-            "style": meta.get("style"),
-            "variant": net.variant,
-            "engine": engine,
+            "model": names[0] if one else names,
+            "style": metas[0].get("style") if one else [meta.get("style") for meta in metas],
+            "variant": model_states[0].net.variant if one else [state.net.variant for state in model_states],
+            "engine": engine_used,
             "tiled": tile,
+            **region_masks.mask_params(masks, config),
         },
         device=describe_device(torch_device),
-        weights=f"{model_name} (VGG for training: {trained.get('vgg_weights', 'unknown')})",
-        random_weights=is_untrained(meta),
+        weights="; ".join(
+            f"{name} (VGG for training: {meta.get('training', {}).get('vgg_weights', 'unknown')})"
+            for name, meta in zip(names, metas, strict=True)
+        ),
+        random_weights=any(is_untrained(meta) for meta in metas),
         seconds=round(time.perf_counter() - started, 3),
         steps_done=1,
     )
     save_finished(result, photo, output, config, record=record, alpha=loaded.alpha, layers=layers)
-    log.info("johnson: %s in %.2f s -> %s", model_name, record.seconds, output)
+    log.info("johnson: %s in %.2f s -> %s", ", ".join(names), record.seconds, output)
     return record
+
+
+def _stylize(
+    model_state: LoadedModel,
+    photo: Tensor,
+    tile: int | None,
+    torch_device: torch.device,
+    engine: str,
+    on_progress: ProgressCallback | None,
+) -> tuple[Tensor, str]:
+    """One model's pass over the whole photo (in tiles when `tile`) and the engine it ran on."""
+    if tile is None:
+        run, engine = frame_function(model_state, torch_device, engine)
+        return run(photo), engine
+    if engine == "onnx":
+        raise OptionError("engine", "a photo in tiles runs on the torch engine; choose no tiles for onnx")
+    net = model_state.net.to(torch_device)
+    result = tiles.run_in_tiles(
+        photo, lambda part: stylize(net, part), tile=tile, network=net, on_tile=tiles.reporter(on_progress)
+    )
+    return result, "torch"

@@ -14,6 +14,7 @@ from PIL import Image
 from gallery.studio.models import Job
 from stylecore.images import read_record
 from tests.conftest import PASSWORD, ROOT, image_bytes
+from tests.studio.test_region_masks import mask_bytes
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(240)]
 
@@ -90,3 +91,27 @@ def test_the_example_client_runs_a_batch_on_the_worker_and_saves_its_zip(worker,
         for style in ("Candy", "Mosaic")
         for ext in ("json", "png")
     )
+
+
+def test_the_example_client_sends_a_mask_and_the_job_runs_with_it(worker, live_server, owner, tmp_path) -> None:  # noqa: ANN001
+    (tmp_path / "photo.png").write_bytes(image_bytes((40, 32)))
+    (tmp_path / "style.png").write_bytes(image_bytes((32, 32)))
+    (tmp_path / "harbour-sky.png").write_bytes(mask_bytes((20, 16)))  # any size: it is resized to the photo
+    options = [arg for name, value in TINY.items() for arg in ("--option", f"{name}={value}")]
+    command = [sys.executable, str(ROOT / "examples" / "client.py"), "photo.png", "style.png", "--url", live_server.url]
+    command += ["--username", owner.username, "--mask", "harbour-sky.png", "--poll", "0.3", *options]
+
+    run = subprocess.run(
+        command,
+        cwd=tmp_path,
+        env={**os.environ, "GALLERY_PASSWORD": PASSWORD},
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "uploaded harbour-sky.png as mask image" in run.stdout and "saved result.png" in run.stdout
+    job = Job.objects.get()
+    assert job.job_masks.get().upload.title == "harbour sky"
+    assert job.result.params["masks"] == ["harbour sky.png"] and job.result.params["unmasked"] == "photo"

@@ -37,6 +37,7 @@ CSRF = "c" * 32  # a CSRF cookie and the same token in the form, as a browser se
 FORMS = {
     "studio:upload_create": ("file", {"kind": "content"}),
     "api:images": ("file", {"kind": "content"}),
+    "studio:job_create": ("mask_1", {"algorithm": "gatys"}),
     "video:video_create": ("file", {"title": "big"}),
     "api:videos": ("file", {"title": "big"}),
     "admin:stylemodels_stylemodel_add": ("file", {"name": "big"}),

@@ -17,7 +17,7 @@ from gallery.studio.models import Batch
 
 from ..errors import error_responses
 from .base import Api, FileApi, ListApi, file_responses, id_field, throttle_scope, url
-from .jobs import JobOutputSerializer, job_data
+from .jobs import JobOutputSerializer, job_data, masks_field
 
 TAGS = ["batches"]
 MOST_IDS = 100  # a body naming more is refused here; the service's limit (MAX_BATCH_JOBS) is lower
@@ -93,6 +93,7 @@ class BatchCreateInputSerializer(serializers.Serializer):
         help_text="Your style images, each used on its own (never blended); none for a fast style (options.model).",
     )
     options = serializers.DictField(default=dict, help_text="The algorithm's options, the same for every pair.")
+    masks = masks_field(help_text="Refused: a mask is drawn for one photo (queue single jobs to use masks).")
     name = serializers.CharField(
         default="", allow_blank=True, max_length=200, help_text='Default: "2 photos × 3 styles · Gatys (optimisation)".'
     )

@@ -58,7 +58,10 @@ class ImageListApi(ListApi):
 
 class ImageUploadInputSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="JPEG, PNG, GIF, WebP, BMP or TIFF.")
-    kind = serializers.ChoiceField(choices=Upload.Kind.choices, help_text="`content` (a photo) or `style`.")
+    kind = serializers.ChoiceField(
+        choices=Upload.Kind.choices,
+        help_text="`content` (a photo), `style`, or `mask` (white where a style goes; it must cover something).",
+    )
     title = serializers.CharField(max_length=200, required=False, allow_blank=True, help_text="Default: the file name.")
 
 
@@ -73,7 +76,7 @@ class ImageUploadApi(Api):
     )
     @throttle_scope("uploads")
     def post(self, request: Request) -> Response:
-        """Upload a photo or a style image. It is decoded and checked before anything is stored."""
+        """Upload a photo, a style image or a mask. It is decoded and checked before anything is stored."""
         upload = services.upload_create(owner=request.user, **self.body(ImageUploadInputSerializer))
         return self.created(ImageOutputSerializer, upload)
 

@@ -29,6 +29,7 @@ from .base import (
 from .results import ResultOutputSerializer
 
 TAGS = ["jobs"]
+MOST_MASKS = 100  # a body naming more is refused here; the service counts them against the styles
 # What a job looks like in examples (a video job, just queued).
 JOB_EXAMPLE = {
     "id": 42,
@@ -36,6 +37,7 @@ JOB_EXAMPLE = {
     "options": {"video": 7, "model": 3, "height": 240, "start": 0.0, "end": 4.0, "stable": True, "strength": 1.0},
     "content": None,
     "styles": [],
+    "masks": [],
     "created_at": "2026-11-30T09:13:00Z",
     "state": "queued",
     "state_label": "Queued",
@@ -70,6 +72,10 @@ class JobOutputSerializer(RunProgressSerializer):
     options = serializers.DictField(help_text="The option values the job runs with (defaults filled in).")
     content = serializers.IntegerField(allow_null=True, help_text="The photo's image id; null once it was deleted.")
     styles = JobStyleSerializer(many=True)
+    masks = serializers.ListField(
+        child=serializers.IntegerField(allow_null=True),
+        help_text="The mask image of each style (null: none, or deleted); empty when the job has no masks.",
+    )
     created_at = serializers.DateTimeField()
     queue_position = serializers.IntegerField(allow_null=True, help_text="1 = runs next; null unless queued.")
     message = serializers.CharField(allow_blank=True, help_text="Why it failed, when it did.")
@@ -94,6 +100,7 @@ def job_data(job: Job, request: Request, positions: QueuePositions | None = None
         "options": job.options,
         "content": job.content_id,
         "styles": [{"id": s.upload_id, "weight": s.weight} for s in job.job_styles.all()],
+        "masks": selectors.job_mask_ids(job),
         "created_at": job.created_at,
         "preview_url": f"{url(request, 'job_preview', job.pk)}?{preview.split('?', 1)[1]}" if preview else None,
         "result": result.share_token if result else None,
@@ -137,6 +144,11 @@ class JobListApi(ListApi):
         return self.paginated(jobs, lambda job: job_json(job, request, positions))
 
 
+def masks_field(**kwargs: Any) -> serializers.ListField:
+    """Mask ids in a request body, one per style (null: the rest)."""
+    return serializers.ListField(child=id_field(allow_null=True), default=list, max_length=MOST_MASKS, **kwargs)
+
+
 class JobStyleInputSerializer(serializers.Serializer):
     id = id_field(help_text="One of your style images.")
     weight = serializers.FloatField(default=1.0)
@@ -154,6 +166,12 @@ class JobCreateInputSerializer(serializers.Serializer):
             "The algorithm's options by name; left out = the default. Same ranges as the job page. "
             'Gatys\' content_layers and style_layers are objects of VGG19 layer names and weights, {"conv1_1": 1}.'
         ),
+    )
+    masks = masks_field(
+        help_text="Region masks (images of kind `mask`: white = the style goes here), one per style in their "
+        "order, null for a style that covers what the others leave; Johnson: one, for its model. Left out: "
+        "every style covers the whole picture. Pixels no mask covers follow `options.unmasked` "
+        "(`photo`, the default, or `style`)."
     )
 
 
@@ -179,13 +197,25 @@ class JobCreateApi(JobApiBase):
                 },
                 request_only=True,
             ),
+            OpenApiExample(
+                "A style in a painted region",
+                value={
+                    "algorithm": "gatys",
+                    "content": 12,
+                    "styles": [{"id": 7, "weight": 1.0}, {"id": 9, "weight": 1.0}],
+                    "masks": [31, None],
+                    "options": {"size": 256, "unmasked": "photo"},
+                },
+                request_only=True,
+            ),
             OpenApiExample("Queued", value=JOB_EXAMPLE, response_only=True),
         ],
         tags=TAGS,
     )
     @throttle_scope("jobs")
     def post(self, request: Request) -> Response:
-        """Queue a job. Option errors come back under `options.<name>`, a style's under `styles.<index>.id`."""
+        """Queue a job. Option errors come back under `options.<name>`, a style's under `styles.<index>.id`,
+        a mask's under `masks.<index>` (upload masks to images/ with kind `mask`)."""
         data = self.body(JobCreateInputSerializer)
         job = services.job_create(  # the judge of the ids, the options and the limits
             owner=request.user,
@@ -193,6 +223,7 @@ class JobCreateApi(JobApiBase):
             content=data["content"],
             styles=[(style["id"], style["weight"]) for style in data["styles"]],
             options=data["options"],
+            masks=data["masks"],
         )
         return Response(self.job_out(selectors.job_of(request.user, job.pk)), status=status.HTTP_201_CREATED)
 
