@@ -121,6 +121,12 @@ class Algorithm:
     def takes_photo(self) -> bool:
         return self.prepare_inputs is None
 
+    @property
+    def fast_model_option(self) -> str | None:
+        """The option of an entry that runs one trained model per style (Johnson), which takes no
+        style picture: the job page picks it as a picture, a batch takes several."""
+        return self.model_option if self.model_option and self.style_limits[1] == 0 else None
+
     def weights_missing(self) -> str | None:
         """Why it cannot run at all on this site now (its VGG19 weights are missing), else None."""
         if self.needs_vgg and weights_status() == "missing":

@@ -161,10 +161,11 @@ def job_create(request: HttpRequest) -> HttpResponse:
                     algorithm=name,
                     photos=form.chosen_photos(),
                     styles=[pick for pick, _ in _as_uploads(request.user, form.chosen_styles())],
+                    models=form.chosen_models(algorithms.REGISTRY[name]),
                     options=options_form.cleaned_data,
                 )
             except ValidationError as error:
-                aliases = {"styles": "style", "photos": "content"}
+                aliases = {"styles": "style", "photos": "content", "models": "style"}
                 show_errors(error, form, prefixes={"options.": options_form}, aliases=aliases)
             else:
                 count = batch.jobs.count()

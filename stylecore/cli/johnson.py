@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from ..errors import StylecoreError
 from ..johnson import VARIANTS, JohnsonConfig, TrainConfig, export_onnx, run_files, train_files
 from .batch import MODEL_SUFFIXES, add_batch_argument, expand, run_pairs
 from .common import (
@@ -21,7 +22,13 @@ from .common import (
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     run = subparsers.add_parser("johnson", help="stylize a photo with a trained Johnson model (fast)")
-    run.add_argument("model", type=Path, metavar="MODEL", help="our .safetensors model or a fast-neural-style .pth")
+    run.add_argument(
+        "model",
+        type=Path,
+        nargs="+",
+        metavar="MODEL",
+        help="our .safetensors model or a fast-neural-style .pth; with --batch several, or folders of them",
+    )
     run.add_argument("content", type=Path, metavar="CONTENT")
     run.add_argument("-o", "--output", type=Path, required=True, help="result file (.png keeps alpha, .jpg)")
     run.add_argument("--size", type=int, help="longer side of the result in pixels (default: the photo's size)")
@@ -51,18 +58,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    if args.batch:  # MODEL and CONTENT may be folders: every photo through every model
-        config = JohnsonConfig(size=args.size, **finish_options(args))
+    if args.batch:  # MODELs and CONTENT may be folders: every photo through every model
+        config = JohnsonConfig(size=args.size, tile=args.tile, **finish_options(args))
         return run_pairs(
             "johnson",
             expand([args.content]),
-            expand([args.model], MODEL_SUFFIXES),
+            expand(args.model, MODEL_SUFFIXES),
             args.output,
             lambda photo, model, output: run_files(model, photo, output, config, device=args.device),
         )
+    if len(args.model) > 1:
+        raise StylecoreError("several models need --batch (a picture each)")
     with progress_bar("johnson") as on_progress:
         record = run_files(
-            args.model,
+            args.model[0],
             args.content,
             args.output,
             JohnsonConfig(size=args.size, tile=args.tile, **finish_options(args)),

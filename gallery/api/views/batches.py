@@ -25,7 +25,7 @@ MOST_IDS = 100  # a body naming more is refused here; the service's limit (MAX_B
 
 class BatchCellSerializer(JobOutputSerializer):
     photo = serializers.CharField(help_text="The photo's title.")
-    style = serializers.CharField(allow_blank=True, help_text="The style's title (empty for a fast style).")
+    style = serializers.CharField(allow_blank=True, help_text="The style's title, or the fast style model's name.")
     title = serializers.CharField(help_text='What the picture is called: "harbour × Candy".')
 
 
@@ -47,7 +47,8 @@ def batch_data(batch: Batch, request: Request, positions: QueuePositions | None 
     """The batch with every cell (selectors.batch_progress's data as the API's jobs), the queue read once."""
     positions = selectors.queue_positions() if positions is None else positions
     jobs = selectors.batch_jobs(batch)
-    cells = [{**job_data(job, request, positions), **selectors.batch_cell_names(job)} for job in jobs]
+    fast_styles = selectors.batch_fast_styles(jobs)
+    cells = [{**job_data(job, request, positions), **selectors.batch_cell_names(job, fast_styles)} for job in jobs]
     return {
         "id": batch.pk,
         "name": batch.name,
@@ -90,7 +91,14 @@ class BatchCreateInputSerializer(serializers.Serializer):
         child=id_field(),
         default=list,
         max_length=MOST_IDS,
-        help_text="Your style images, each used on its own (never blended); none for a fast style (options.model).",
+        help_text="Your style images, each used on its own (never blended); none for a fast style.",
+    )
+    models = serializers.ListField(
+        child=id_field(),
+        default=list,
+        max_length=MOST_IDS,
+        help_text="Fast styles (johnson): the style models' ids (GET style-models/), one column each; "
+        "empty: the one options.model names.",
     )
     options = serializers.DictField(default=dict, help_text="The algorithm's options, the same for every pair.")
     name = serializers.CharField(
@@ -110,8 +118,8 @@ class BatchCreateApi(BatchApiBase):
                 request_only=True,
             ),
             OpenApiExample(
-                "Three photos through a fast style",
-                value={"algorithm": "johnson", "photos": [12, 13, 14], "options": {"model": "candy"}},
+                "Three photos through two fast styles",
+                value={"algorithm": "johnson", "photos": [12, 13, 14], "models": [3, 5]},
                 request_only=True,
             ),
         ],
@@ -121,8 +129,8 @@ class BatchCreateApi(BatchApiBase):
     def post(self, request: Request) -> Response:
         """Queue one job per pair of photo and style, all or none: each pair is judged like a job, the
         whole batch against STUDIO_MAX_BATCH_JOBS and your queue limits (`non_field_errors`). A photo
-        or style that is not yours is refused under `photos.<index>` / `styles.<index>`. Its jobs take
-        turns with other people's in the queue."""
+        or style that is not yours is refused under `photos.<index>` / `styles.<index>`, a style model
+        that is not offered under `models.<index>`. Its jobs take turns with other people's in the queue."""
         data = self.body(BatchCreateInputSerializer)
         batch = services.batch_create(owner=request.user, **data)
         return Response(self.batch_out(selectors.batch_of(request.user, batch.pk)), status=status.HTTP_201_CREATED)
