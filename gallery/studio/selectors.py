@@ -151,13 +151,32 @@ def job_expected_time(
     """How long a job of `entry` with these cleaned options should run on a `width` x `height`
     photo: seconds, whether the rate was measured on this site, and the words the job page shows
     ("about 40 s on this worker"); None when nothing is known to estimate it."""
+    return jobs_expected_time(entry, [(options, width, height)])
+
+
+def jobs_expected_time(
+    entry: algorithms.Algorithm, jobs: Iterable[tuple[Mapping[str, Any], int, int]]
+) -> dict[str, Any] | None:
+    """job_expected_time of several jobs of `entry` (each its options and photo's width and height),
+    added up: a batch's ("about 3 min"); None when nothing is known to estimate it."""
     rate = job_rate(entry)
     if rate is None:
         return None
-    units = _units(entry.timing, options, entry.timing.planned_steps(options), result_pixels(options, width, height))
+    units = sum(
+        _units(entry.timing, options, entry.timing.planned_steps(options), result_pixels(options, width, height))
+        for options, width, height in jobs
+    )
     seconds = rate.seconds_per_unit * units
     text = f"about {_duration(seconds)}" + (" on this worker" if rate.measured else "")
     return {"seconds": seconds, "measured": rate.measured, "text": text}
+
+
+def batch_expected_time(batch: Batch) -> dict[str, Any] | None:
+    """How long the whole batch should take: jobs_expected_time of its jobs (those whose photo is
+    still there), as they were asked for."""
+    entry = algorithms.REGISTRY.get(batch.algorithm)
+    jobs = [(job.options, job.content.width, job.content.height) for job in batch_jobs(batch) if job.content]
+    return jobs_expected_time(entry, jobs) if entry is not None and jobs else None
 
 
 def _duration(seconds: float) -> str:

@@ -42,7 +42,8 @@
     const photos = photoInputs.filter((input) => input.checked).length;
     const styles = styleBoxes.filter((box) => box.checked).length || fastRadios.filter((r) => r.checked).length;
     const pictures = photos * Math.max(styles, 1);
-    pairCount.textContent = pairs.checked && photos ? `(${pictures} ${pictures === 1 ? "picture" : "pictures"})` : "";
+    const time = expected.textContent.startsWith("about") ? `, ${expected.textContent}` : "";
+    pairCount.textContent = pairs.checked && photos ? `(${pictures} ${pictures === 1 ? "picture" : "pictures"}${time})` : "";
     markPreset();
   }
 
@@ -163,7 +164,9 @@
       } catch {
         text = "";
       }
-      if (ask === asked) expected.textContent = text || "not known yet"; // else: an answer to an older question
+      if (ask !== asked) return; // an answer to an older question
+      expected.textContent = text || "not known yet"; // with "every pair": all the pictures' time
+      show();
     }, 150);
   }
   form.addEventListener("change", estimate);

@@ -1,6 +1,6 @@
 """In a real browser: with "Make every pair" the fast styles become checkboxes, two photos × two fast styles
-count as four pictures, and the batch they make is titled and columned by the styles' names, on a desktop
-and on a 390 px phone.
+count as four pictures with their time added up, and the batch they make is titled and columned by the
+styles' names, on a desktop and on a 390 px phone.
 
 Screenshots: test-artifacts/fast-batch-job-page.png, fast-batch-grid.png (desktop) and
 fast-batch-grid-mobile.png (390 px).
@@ -67,7 +67,14 @@ def test_two_photos_through_two_fast_styles_in_a_named_grid(studio, open_page, t
         card(page, name).click()
     assert page.locator("[data-fast]:checked").count() == 2  # the second did not replace the first
     assert page.locator("[name=algorithm]").input_value() == "johnson"
-    assert page.locator("[data-pair-count]").text_content().startswith("(4 pictures")
+    # the count says how long all four take (the job page's expected time is the batch's now)
+    page.wait_for_function(
+        "() => /^\\(4 pictures, about \\d+ s\\)$/.test(document.querySelector('[data-pair-count]').textContent)"
+    )
+    assert (
+        page.locator("[data-pair-count]").text_content()
+        == f"(4 pictures, {page.locator('[data-expected]').text_content()})"
+    )
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "fast-batch-job-page.png"), full_page=True)
     page.get_by_role("button", name="Stylize").click()
@@ -80,6 +87,7 @@ def test_two_photos_through_two_fast_styles_in_a_named_grid(studio, open_page, t
     first = batch.jobs.order_by("id").first()
     make_one(first, (230, 120, 150), tmp_path)
     page.wait_for_function("() => document.querySelector('[data-batch=done]').textContent === '1'")
+    assert "the whole batch takes about" in page.locator(".page-head").text_content()
     page.locator(f'[data-cell="{first.pk}"] img').evaluate("(img) => img.decode()")
     page.wait_for_timeout(800)  # the progress bars done sliding
     page.screenshot(path=str(ARTIFACTS / "fast-batch-grid.png"), full_page=True)
