@@ -23,7 +23,7 @@ from ..finish import FinishOptions, save_finished
 from ..images import MAX_SIDE, image_to_tensor, load_image, output_format
 from ..modelfile import is_untrained
 from ..options import check_choice, check_number
-from ..progress import Progress, ProgressCallback
+from ..progress import Progress, ProgressCallback, StopRequested
 from ..record import RunRecord
 from .network import LAYER, InverseNet, load_decoder
 from .swap import SEARCHES, encode_style, swap_patches
@@ -72,7 +72,8 @@ def stylize(
 
     Three short stages: progress is reported for each, a stop request cannot cut one short. With
     ``tile``, the content goes through encode, swap and decode one tile at a time (tiles.py), each
-    tile reported as a step of the "tiles" stage; the style is encoded once.
+    tile reported as a step of the "tiles" stage, and a stop request raises StopRequested between
+    tiles; the style is encoded once.
     """
     for image in (content, style):
         if min(image.shape[-2:]) < MIN_SIDE:
@@ -134,7 +135,8 @@ def run_files(
 ) -> RunRecord:
     """Load content and style, swap, decode, and save the result with its RunRecord
     (``decoder_name``: what the record calls the decoder; default: its file name; ``layers``: a
-    folder to also keep the full-strength result and the photo in, see finish.py)."""
+    folder to also keep the full-strength result and the photo in, see finish.py). A run in tiles
+    stopped between them saves nothing; its record says stopped."""
     decoder_name = decoder_name or Path(decoder).name
     output_format(output)
     started = time.perf_counter()
@@ -147,24 +149,36 @@ def run_files(
     style_image = load_image(style, size=config.style_size).rgb
     photo = image_to_tensor(loaded.rgb, torch_device)
     tile = tiles.tile_side(config.tile, *photo.shape[-2:])
-    result = stylize(
-        photo,
-        image_to_tensor(style_image, torch_device),
-        config,
-        decoder=net.to(torch_device),
-        encoder=encoder,
-        on_progress=on_progress,
-        tile=tile,
-    )
+    try:
+        result = stylize(
+            photo,
+            image_to_tensor(style_image, torch_device),
+            config,
+            decoder=net.to(torch_device),
+            encoder=encoder,
+            on_progress=on_progress,
+            tile=tile,
+        )
+    except StopRequested:  # between tiles: no picture
+        result = None
     record = RunRecord(
         algorithm="chen",
-        params={**config.to_params(), "decoder": decoder_name, "seconds": result.seconds, "tiled": tile},
+        params={
+            **config.to_params(),
+            "decoder": decoder_name,
+            "seconds": result.seconds if result is not None else {},
+            "tiled": tile,
+        },
         device=describe_device(torch_device),
         weights=f"{encoder.weights_source} (decoder {decoder_name})",
         random_weights=encoder.random_weights or is_untrained(meta),
         seconds=round(time.perf_counter() - started, 3),
-        steps_done=1,
+        steps_done=0 if result is None else 1,
+        stopped=result is None,
     )
+    if result is None:
+        log.info("chen: stopped between tiles after %.2f s", record.seconds)
+        return record
     save_finished(result.image, photo, output, config, record=record, alpha=loaded.alpha, layers=layers)
     log.info("chen: %s in %.2f s -> %s", result.seconds, record.seconds, output)
     return record

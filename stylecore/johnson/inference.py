@@ -14,7 +14,7 @@ from ..finish import FinishOptions, save_finished
 from ..images import MAX_SIDE, image_to_tensor, load_image, output_format
 from ..modelfile import is_untrained
 from ..options import check_number
-from ..progress import Progress, ProgressCallback
+from ..progress import Progress, ProgressCallback, StopRequested
 from ..record import RunRecord
 from .network import MIN_SIDE, stylize
 from .runtime import cached_model, frame_function
@@ -50,7 +50,8 @@ def run_files(
     ``engine``: see frame_function; a photo in tiles runs on PyTorch (its instance norms are
     shared across tiles, tiles.py). ``model_name``: what the record calls the model (the name
     people know it by; default: the file name). One forward pass: progress is reported, but a
-    stop request cannot cut it short. ``layers``: a folder to also keep the full-strength result and
+    stop request cannot cut it short; a photo in tiles stops between tiles (the record says stopped,
+    no picture is written). ``layers``: a folder to also keep the full-strength result and
     the photo in (finish.py).
     """
     model_name = model_name or Path(model).name
@@ -72,10 +73,13 @@ def run_files(
         if engine == "onnx":
             raise OptionError("engine", "a photo in tiles runs on the torch engine; choose no tiles for onnx")
         net, engine = net.to(torch_device), "torch"
-        result = tiles.run_in_tiles(
-            photo, lambda part: stylize(net, part), tile=tile, network=net, on_tile=tiles.reporter(on_progress)
-        )
-    if on_progress is not None:
+        try:
+            result = tiles.run_in_tiles(
+                photo, lambda part: stylize(net, part), tile=tile, network=net, on_tile=tiles.reporter(on_progress)
+            )
+        except StopRequested:  # between tiles: no picture
+            result = None
+    if on_progress is not None and result is not None:
         on_progress(Progress(step=1, total=1, stage="stylize"))
     trained = meta.get("training", {})
     record = RunRecord(
@@ -92,8 +96,12 @@ def run_files(
         weights=f"{model_name} (VGG for training: {trained.get('vgg_weights', 'unknown')})",
         random_weights=is_untrained(meta),
         seconds=round(time.perf_counter() - started, 3),
-        steps_done=1,
+        steps_done=0 if result is None else 1,
+        stopped=result is None,
     )
+    if result is None:
+        log.info("johnson: %s stopped between tiles after %.2f s", model_name, record.seconds)
+        return record
     save_finished(result, photo, output, config, record=record, alpha=loaded.alpha, layers=layers)
     log.info("johnson: %s in %.2f s -> %s", model_name, record.seconds, output)
     return record
