@@ -10,5 +10,7 @@ class VideoConfig(AppConfig):
         from gallery.studio.algorithms import register
 
         from .algorithms import VIDEO
+        from .recordings import sweep
 
         register(VIDEO)
+        sweep()  # what a server killed mid-recording left
