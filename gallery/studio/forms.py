@@ -127,7 +127,7 @@ class JobForm(forms.Form):
 
     def __init__(self, *args: Any, owner: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.reasons = {entry.name: entry.unavailable_reason() for entry in algorithms.offered()}
+        self.reasons = {entry.name: entry.unavailable_reason(staff=owner.is_staff) for entry in algorithms.offered()}
         self.fields["algorithm"].widget.reasons = self.reasons
         if self.initial.get("algorithm") not in algorithms.REGISTRY:  # start on the first one that can run
             self.initial["algorithm"] = next((name for name, reason in self.reasons.items() if not reason), "gatys")

@@ -409,6 +409,6 @@ def site_health() -> dict[str, Any]:
     worker_alive = last_sweep is not None and last_sweep >= timezone.now() - timedelta(minutes=3)
     return {
         "vgg": weights_status(),
-        "algorithms": [(entry.label, entry.unavailable_reason()) for entry in algorithms.offered()],
+        "algorithms": [(entry.label, entry.unavailable_reason(staff=True)) for entry in algorithms.offered()],
         "worker_alive": worker_alive,
     }
