@@ -7,7 +7,9 @@ import re
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from gallery.studio import selectors, services
@@ -119,3 +121,24 @@ def test_the_api_takes_a_list_of_models(owner, photos, models, other_user):  # n
     response = api_for(other_user).post("/api/v1/batches/", body, format="json")
     assert response.status_code == 400 and "photos.0" in response.json()["error"]["fields"]
     assert Batch.objects.count() == 1
+
+
+def test_listing_fast_style_batches_reads_their_models_once(owner, photos, models) -> None:  # noqa: ANN001
+    api = api_for(owner)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert api.get("/api/v1/batches/").status_code == 200
+        return len(captured)
+
+    services.batch_create(owner=owner, algorithm="johnson", photos=photos, models=[models[0].pk])
+    one = queries()
+    for model in models:
+        services.batch_create(owner=owner, algorithm="johnson", photos=photos[:1], models=[model.pk])
+    assert queries() == one
+    assert [batch["cells"][0]["style"] for batch in api.get("/api/v1/batches/").json()["results"]] == [
+        "Udnie",
+        "Mosaic",
+        "Candy",
+        "Candy",
+    ]

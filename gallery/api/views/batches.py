@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from drf_spectacular.utils import OpenApiExample, extend_schema
@@ -14,6 +15,7 @@ from gallery.core.runs import QueuePositions
 from gallery.studio import selectors, services
 from gallery.studio.archive import batch_zip
 from gallery.studio.models import Batch
+from gallery.stylemodels.models import StyleModel
 
 from ..errors import error_responses
 from .base import Api, FileApi, ListApi, file_responses, id_field, throttle_scope, url
@@ -43,11 +45,17 @@ class BatchOutputSerializer(serializers.Serializer):
     download_url = serializers.URLField(help_text="A zip of the results so far, each with its run record (.json).")
 
 
-def batch_data(batch: Batch, request: Request, positions: QueuePositions | None = None) -> dict[str, Any]:
-    """The batch with every cell (selectors.batch_progress's data as the API's jobs), the queue read once."""
+def batch_data(
+    batch: Batch,
+    request: Request,
+    positions: QueuePositions | None = None,
+    fast_styles: Mapping[int, StyleModel] | None = None,
+) -> dict[str, Any]:
+    """The batch with every cell (selectors.batch_progress's data as the API's jobs), the queue read once
+    (`positions`, `fast_styles`: read once for a list of batches)."""
     positions = selectors.queue_positions() if positions is None else positions
     jobs = selectors.batch_jobs(batch)
-    fast_styles = selectors.batch_fast_styles(jobs)
+    fast_styles = selectors.batch_fast_styles(jobs) if fast_styles is None else fast_styles
     cells = [{**job_data(job, request, positions), **selectors.batch_cell_names(job, fast_styles)} for job in jobs]
     return {
         "id": batch.pk,
@@ -74,12 +82,17 @@ class BatchListApi(ListApi, BatchApiBase):
     @extend_schema(operation_id="batches_list", responses={200: BatchOutputSerializer(many=True)}, tags=TAGS)
     def get(self, request: Request) -> Response:
         """Your batches, newest first, each with its cells."""
-        positions = selectors.queue_positions()  # the queue read once for the whole page
         return self.paginated(
             selectors.batches_with_jobs(request.user),
             BatchOutputSerializer,
-            prepare=lambda batch: batch_data(batch, request, positions),
+            prepare_page=self.page_data,
         )
+
+    def page_data(self, batches: list[Batch]) -> list[dict[str, Any]]:
+        """Each batch's data, the queue and the fast styles read once for the whole page."""
+        positions = selectors.queue_positions()
+        fast_styles = selectors.batch_fast_styles(job for batch in batches for job in selectors.batch_jobs(batch))
+        return [batch_data(batch, self.request, positions, fast_styles) for batch in batches]
 
 
 class BatchCreateInputSerializer(serializers.Serializer):
