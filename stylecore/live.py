@@ -117,7 +117,7 @@ def recording_record(models: dict[str, str | Path], recorded: Recorded, *, param
             "width": recorded.width,
             "height": recorded.height,
             "frames": recorded.frames,
-            "fps": f"{recorded.fps:.1f}",
+            "fps": f"{recorded.fps:.1f}" if recorded.fps else "",  # one frame: no rate
             "duration": round(recorded.seconds, 2),
         },
         device=describe_device(live_device()),
@@ -125,5 +125,5 @@ def recording_record(models: dict[str, str | Path], recorded: Recorded, *, param
         random_weights=any(is_untrained(johnson.cached_model(path).meta) for path in models.values()),
         seconds=recorded.seconds,
         steps_done=recorded.frames,
-        final_losses={"fps": recorded.fps},
+        final_losses={"fps": recorded.fps} if recorded.fps else {},
     )

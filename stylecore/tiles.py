@@ -31,7 +31,7 @@ from torch import Tensor, nn
 
 from .errors import OptionError
 from .images import MAX_SIDE
-from .progress import Progress, ProgressCallback
+from .progress import Progress, ProgressCallback, StopRequested, stop_requested
 
 # "automatic": work in tiles when the longer side is larger than this. Not lower: Johnson's tiles run on PyTorch,
 # 2.5x slower than a whole run on ONNX Runtime, and photos of 1080-1440 px are common; a whole run at this size
@@ -42,6 +42,8 @@ OVERLAP = 64  # at least this much overlap between neighbours: about how far the
 MIN_TILE = 4 * OVERLAP  # smaller tiles would be mostly overlap
 STATS_SCALE = 2  # instance-norm statistics come from the whole image at up to this many tiles' side
 _MULTIPLE = 4
+# on_tile(tiles done, tile count) -> whether to stop before the next tile
+TileCallback = Callable[[int, int], bool | None]
 
 
 def check_tile(value: object) -> None:
@@ -106,27 +108,31 @@ def tiled(
     *,
     tile: int,
     overlap: int = OVERLAP,
-    on_tile: Callable[[int, int], None] | None = None,
+    on_tile: TileCallback | None = None,
 ) -> Tensor:
     """`function` (a (1, C, h, w) tile -> (1, C', h, w)) over `image` in blended tiles, one at a time.
 
-    ``on_tile(done, count)`` is called after each tile.
+    ``on_tile(done, count)`` is called before the first tile (done = 0) and after each tile; a true
+    answer (a stop request) ends the run before the next tile by raising StopRequested.
     """
     height, width = image.shape[-2:]
     rows, columns = tile_spans(height, tile, overlap), tile_spans(width, tile, overlap)
+    count = len(rows) * len(columns)
     device = image.device
     row_weights = [_weights(rows, i, device) for i in range(len(rows))]
     column_weights = [_weights(columns, j, device) for j in range(len(columns))]
     output: Tensor | None = None
     for i, (top, bottom) in enumerate(rows):
         for j, (left, right) in enumerate(columns):
+            if on_tile is not None and on_tile(i * len(columns) + j, count):
+                raise StopRequested
             painted = function(image[..., top:bottom, left:right])
             if output is None:  # allocated once the tile function has told the channel count
                 output = painted.new_zeros((*painted.shape[:-2], height, width))
             weight = row_weights[i][:, None] * column_weights[j][None, :]
             output[..., top:bottom, left:right].addcmul_(painted, weight)
-            if on_tile is not None:
-                on_tile(i * len(columns) + j + 1, len(rows) * len(columns))
+    if on_tile is not None:
+        on_tile(count, count)  # all done: nothing left to stop
     # the weights are a product of per-side weights, so their sum at each pixel is too
     row_sums, column_sums = _sums(rows, row_weights, height), _sums(columns, column_weights, width)
     return output.div_(row_sums[:, None] * column_sums[None, :])
@@ -145,19 +151,23 @@ def run_in_tiles(
     *,
     tile: int,
     network: nn.Module,
-    on_tile: Callable[[int, int], None] | None = None,
+    on_tile: TileCallback | None = None,
 ) -> Tensor:
-    """`function` over `image` in tiles (``tiled``), with `network`'s instance norms using the
+    """`function` over `image` in tiles (``tiled``, which raises StopRequested when `on_tile` asks it to
+    stop), with `network`'s instance norms using the
     statistics of the whole image at up to twice the tile's side (peak memory: that run's)."""
     with shared_instance_norm(network, lambda: function(downscaled(image, (STATS_SCALE * tile) ** 2))):
         return tiled(image, function, tile=tile, on_tile=on_tile)
 
 
-def reporter(on_progress: ProgressCallback | None) -> Callable[[int, int], None] | None:
-    """An ``on_tile`` that reports each tile done as a step of the "tiles" stage."""
+def reporter(on_progress: ProgressCallback | None) -> TileCallback | None:
+    """An ``on_tile`` that reports each tile done as a step of the "tiles" stage and passes on the
+    callback's answer, or its stop_requested(): a tiled run stops between tiles."""
     if on_progress is None:
         return None
-    return lambda done, count: on_progress(Progress(step=done, total=count, stage="tiles"))
+    return lambda done, count: (
+        bool(on_progress(Progress(step=done, total=count, stage="tiles"))) or stop_requested(on_progress)
+    )
 
 
 def downscaled(image: Tensor, area: int) -> Tensor:

@@ -106,10 +106,10 @@ class Algorithm:
     comparable: bool = False  # on the compare page (it needs a style to compare against)
     needs_vgg: bool = False  # runs VGG19: unavailable while its weights are missing
     # Entries that run a trained StyleModel: its kind, the option that carries its id, and what to
-    # say while no model of the kind is enabled (None once one is).
+    # say while no model of the kind is enabled, to staff (True) or users (None once one is).
     model_kind: str | None = None
     model_option: str | None = None
-    missing_models: Callable[[], str | None] | None = None
+    missing_models: Callable[[bool], str | None] | None = None
     # Entries whose input is not a photo Upload (videos): they take no content photo, judge their
     # own input (check_input), make local inputs (job, scratch folder) -> RunInputs, and store their
     # own output (job=, output=, record=) -> Result.
@@ -127,15 +127,22 @@ class Algorithm:
     def takes_photo(self) -> bool:
         return self.prepare_inputs is None
 
+    @property
+    def fast_model_option(self) -> str | None:
+        """The option of an entry that runs one trained model per style (Johnson), which takes no
+        style picture: the job page picks it as a picture, a batch takes several."""
+        return self.model_option if self.model_option and self.style_limits[1] == 0 else None
+
     def weights_missing(self) -> str | None:
         """Why it cannot run at all on this site now (its VGG19 weights are missing), else None."""
         if self.needs_vgg and weights_status() == "missing":
             return "needs the VGG19 weights, which this site does not have yet (staff: manage.py fetch_models)"
         return None
 
-    def unavailable_reason(self) -> str | None:
-        """Why a job of this algorithm would fail right now (None: it can run), for the job form."""
-        return self.weights_missing() or (self.missing_models() if self.missing_models is not None else None)
+    def unavailable_reason(self, *, staff: bool = False) -> str | None:
+        """Why a job of this algorithm would fail right now (None: it can run), for the job form;
+        `staff`: worded for someone who can change it (where in the admin)."""
+        return self.weights_missing() or (self.missing_models(staff) if self.missing_models is not None else None)
 
     @property
     def style_limits(self) -> tuple[int, int]:

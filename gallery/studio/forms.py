@@ -148,7 +148,7 @@ class JobForm(forms.Form):
     def __init__(self, *args: Any, owner: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.owner = owner
-        self.reasons = {entry.name: entry.unavailable_reason() for entry in algorithms.offered()}
+        self.reasons = {entry.name: entry.unavailable_reason(staff=owner.is_staff) for entry in algorithms.offered()}
         self.fields["algorithm"].widget.reasons = self.reasons
         if self.initial.get("algorithm") not in algorithms.REGISTRY:  # start on the first one that can run
             self.initial["algorithm"] = next((name for name, reason in self.reasons.items() if not reason), "gatys")
@@ -213,7 +213,7 @@ class JobForm(forms.Form):
 
     def mask_keys(self, algorithm: algorithms.Algorithm) -> list[str]:
         """The mask slot of each picked style, in the order of the styles (a fast style: one slot)."""
-        if fast_model_option(algorithm):
+        if algorithm.fast_model_option:
             return [FAST_MASK]
         return [
             f"{CATALOGUE_PREFIX}{pick.pk}" if isinstance(pick, StyleModel) else str(pick)
@@ -234,7 +234,14 @@ class JobForm(forms.Form):
 
     def chosen_photos(self) -> list[int]:
         """Every posted photo id, in page order, for "every pair" (services.batch_create judges them)."""
-        values = dict.fromkeys(self.data.getlist(self["content"].html_name))
+        return self._posted_ids(self["content"].html_name)
+
+    def chosen_models(self, entry: algorithms.Algorithm) -> list[int]:
+        """Every posted fast-style model id of `entry`, in page order, for "every pair"."""
+        return self._posted_ids(f"{entry.name}-{entry.fast_model_option}") if entry.fast_model_option else []
+
+    def _posted_ids(self, name: str) -> list[int]:
+        values = dict.fromkeys(self.data.getlist(name))
         return [int(value) for value in values if value.isdigit() and int(value) <= MAX_ID]
 
     def picked(self) -> set[str]:
@@ -267,14 +274,8 @@ class OptionsPanel(NamedTuple):
         return [self.form[name] for name in PROMINENT_OPTIONS if name in self.form.fields]
 
     def expert(self) -> list[forms.BoundField]:
-        hidden = {*PROMINENT_OPTIONS, fast_model_option(self.entry)}
+        hidden = {*PROMINENT_OPTIONS, self.entry.fast_model_option}
         return [field for field in self.form if field.name not in hidden]
-
-
-def fast_model_option(entry: algorithms.Algorithm) -> str | None:
-    """The option of an entry that runs one trained model per style (Johnson): the job page picks
-    it as a picture in "Fast styles"."""
-    return entry.model_option if entry.model_option and entry.style_limits[1] == 0 else None
 
 
 def option_forms(data: Any = None, initial: Mapping[str, Mapping[str, Any]] | None = None) -> dict[str, forms.Form]:
@@ -306,17 +307,19 @@ def style_picker(form: JobForm, panels: list[OptionsPanel], chosen: OptionsPanel
     """What the style grid offers: the fast-style entry's model field (None when it cannot run
     now), the any-style entry a picked picture runs with (one that takes seconds first), and why
     the algorithms it leaves out cannot run."""
-    fast = next((p for p in panels if fast_model_option(p.entry)), None)
+    fast = next((p for p in panels if p.entry.fast_model_option), None)
     # an entry that runs a trained network (Chen) takes seconds; optimising pixels (Gatys) minutes
     any_style = sorted(
         (p.entry for p in panels if p.entry.style_limits[1] > 0), key=lambda entry: entry.model_kind is None
     )
     ready = [entry for entry in any_style if not form.reasons[entry.name]]
     left_out = [entry for entry in ([fast.entry] if fast else []) + any_style if form.reasons[entry.name]]
-    field = fast.form[fast_model_option(fast.entry)] if fast and not form.reasons[fast.entry.name] else None
+    field = fast.form[fast.entry.fast_model_option] if fast and not form.reasons[fast.entry.name] else None
+    # with "every pair", every posted fast style stays picked
+    picked = form.data.getlist(field.html_name) if field is not None and form.is_bound and form.pairing() else []
     return {
         "fast": field,
-        "fast_value": str(field.value() or "") if field is not None else "",
+        "fast_values": set(picked) or {str(field.value() or "")} if field is not None else set(),
         "fast_errors": field.errors if field is not None and chosen is fast else [],
         "fast_algorithm": fast.entry.name if fast else "",
         "any_style": ready[0].name if ready else "",

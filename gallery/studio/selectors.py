@@ -7,7 +7,7 @@ so other people cannot tell the two apart.
 from __future__ import annotations
 
 import statistics
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import PurePosixPath
@@ -20,6 +20,7 @@ from django.utils import timezone
 from gallery.core.links import link
 from gallery.core.runs import QueuePositions, run_progress, run_queue_position, run_queue_positions
 from gallery.core.users import User, is_owner
+from gallery.stylemodels.models import StyleModel
 from stylecore.devices import pick_device
 from stylecore.errors import OptionError
 from stylecore.features import weights_status
@@ -177,13 +178,32 @@ def job_expected_time(
     """How long a job of `entry` with these cleaned options should run on a `width` x `height`
     photo: seconds, whether the rate was measured on this site, and the words the job page shows
     ("about 40 s on this worker"); None when nothing is known to estimate it."""
+    return jobs_expected_time(entry, [(options, width, height)])
+
+
+def jobs_expected_time(
+    entry: algorithms.Algorithm, jobs: Iterable[tuple[Mapping[str, Any], int, int]]
+) -> dict[str, Any] | None:
+    """job_expected_time of several jobs of `entry` (each its options and photo's width and height),
+    added up: a batch's ("about 3 min"); None when nothing is known to estimate it."""
     rate = job_rate(entry)
     if rate is None:
         return None
-    units = _units(entry.timing, options, entry.timing.planned_steps(options), result_pixels(options, width, height))
+    units = sum(
+        _units(entry.timing, options, entry.timing.planned_steps(options), result_pixels(options, width, height))
+        for options, width, height in jobs
+    )
     seconds = rate.seconds_per_unit * units
     text = f"about {_duration(seconds)}" + (" on this worker" if rate.measured else "")
     return {"seconds": seconds, "measured": rate.measured, "text": text}
+
+
+def batch_expected_time(batch: Batch) -> dict[str, Any] | None:
+    """How long the whole batch should take: jobs_expected_time of its jobs (those whose photo is
+    still there), as they were asked for."""
+    entry = algorithms.REGISTRY.get(batch.algorithm)
+    jobs = [(job.options, job.content.width, job.content.height) for job in batch_jobs(batch) if job.content]
+    return jobs_expected_time(entry, jobs) if entry is not None and jobs else None
 
 
 def _duration(seconds: float) -> str:
@@ -259,24 +279,49 @@ def batch_jobs(batch: Batch) -> list[Job]:
     return sorted(batch.jobs.all(), key=lambda job: job.pk)
 
 
-def batch_cell_names(job: Job) -> dict[str, str]:
-    """What a batch's cell is called: its photo, its style and both ("harbour × Candy")."""
+def batch_fast_styles(jobs: Iterable[Job]) -> dict[int, StyleModel]:
+    """The trained models the jobs of fast styles run (their model option), by id, in one query: a
+    batch's columns are named after them."""
+    wanted = set()
+    for job in jobs:
+        entry = algorithms.REGISTRY.get(job.algorithm)
+        if entry is not None and entry.fast_model_option:
+            wanted.add(job.options.get(entry.fast_model_option))
+    wanted.discard(None)
+    return StyleModel.objects.in_bulk(wanted) if wanted else {}
+
+
+def _fast_style(job: Job, fast_styles: Mapping[int, StyleModel]) -> StyleModel | None:
+    entry = algorithms.REGISTRY.get(job.algorithm)
+    option = entry.fast_model_option if entry is not None else None
+    return fast_styles.get(job.options.get(option)) if option else None
+
+
+def batch_cell_names(job: Job, fast_styles: Mapping[int, StyleModel]) -> dict[str, str]:
+    """What a batch's cell is called: its photo, its style (a fast style: its model) and both
+    ("harbour × Candy"); `fast_styles`: batch_fast_styles."""
     style = " + ".join(s.upload.title for s in job.job_styles.all() if s.upload is not None)
+    if not style and (model := _fast_style(job, fast_styles)) is not None:
+        style = model.name
     photo = job.content.title if job.content else "deleted photo"
     return {"photo": photo, "style": style, "title": f"{photo} × {style}" if style else photo}
 
 
-def batch_cell(job: Job, positions: QueuePositions | None = None) -> dict[str, Any]:
+def batch_cell(job: Job, positions: QueuePositions, fast_styles: Mapping[int, StyleModel]) -> dict[str, Any]:
     """One picture of a batch: the job's live data (job_progress) with the names people read."""
     result = getattr(job, "result", None) if job.state == Job.State.SUCCEEDED else None
+    model = _fast_style(job, fast_styles)
     return {
         **job_progress(job, positions),
-        **batch_cell_names(job),
+        **batch_cell_names(job, fast_styles),
         "job_url": job.get_absolute_url(),
         "thumbnail_url": link("studio:result_file", result.share_token, "thumb") if result else None,
-        # the grid's headers show the inputs: the photo's and the (first) style's own thumbnails
+        # the grid's headers show the inputs: the photo's and the (first) style's own thumbnails, a
+        # fast style's picture (or its sample)
         "photo_thumbnail_url": _upload_thumb(job.content_id),
-        "style_thumbnail_url": _upload_thumb(next((s.upload_id for s in job.job_styles.all()), None)),
+        "style_thumbnail_url": (model.style_url() or model.preview_url() or None)
+        if model is not None
+        else _upload_thumb(next((s.upload_id for s in job.job_styles.all()), None)),
     }
 
 
@@ -287,7 +332,9 @@ def _upload_thumb(upload_id: int | None) -> str | None:
 def batch_progress(batch: Batch, positions: QueuePositions | None = None) -> dict[str, Any]:
     """The batch page's live data, every cell in one answer (at most MAX_BATCH_JOBS), the queue read once."""
     positions = queue_positions() if positions is None else positions
-    cells = [batch_cell(job, positions) for job in batch_jobs(batch)]
+    jobs = batch_jobs(batch)
+    fast_styles = batch_fast_styles(jobs)
+    cells = [batch_cell(job, positions, fast_styles) for job in jobs]
     return {
         "id": batch.pk,
         "name": batch.name,
@@ -391,6 +438,6 @@ def site_health() -> dict[str, Any]:
     worker_alive = last_sweep is not None and last_sweep >= timezone.now() - timedelta(minutes=3)
     return {
         "vgg": weights_status(),
-        "algorithms": [(entry.label, entry.unavailable_reason()) for entry in algorithms.offered()],
+        "algorithms": [(entry.label, entry.unavailable_reason(staff=True)) for entry in algorithms.offered()],
         "worker_alive": worker_alive,
     }

@@ -398,23 +398,38 @@ def _owned_in_order(owner: User, refs: Sequence[UploadRef], kind: str, key: str,
     return [owned[pk] for pk in wanted if pk in owned]
 
 
+def _offered_models(entry: algorithms.Algorithm, refs: Sequence[int], errors: dict) -> list[Any]:
+    """The fast-style models `refs` name, in order, each once: those the entry's model option offers
+    (enabled ones); another is an error under "models.<index>"."""
+    wanted = list(dict.fromkeys(refs))
+    offered = entry.options_form().fields[entry.fast_model_option].queryset.in_bulk(wanted)
+    for index, pk in enumerate(wanted):
+        if pk not in offered:
+            errors[f"models.{index}"] = ["No such style model: choose one of the fast styles offered."]
+    return [offered[pk] for pk in wanted if pk in offered]
+
+
 def batch_create(
     *,
     owner: User,
     algorithm: str,
     photos: Sequence[UploadRef],
     styles: Sequence[UploadRef] = (),
+    models: Sequence[int] = (),
     options: Mapping[str, Any] | None = None,
     name: str = "",
     masks: Sequence[UploadRef | None] = (),
 ) -> Batch:
     """Every pair of `photos` and `styles` (each style on its own, weight 1) as one Job each, all or
-    none. An algorithm that takes no style picture (a fast style: its model is an option) makes one
-    job per photo. Every pair is judged like job_create's request, then the whole batch against
-    MAX_BATCH_JOBS and the owner's queue limits, before anything is written. Each job joins the queue
-    on its own, one round after the last (core.runs), so other people's jobs run in between.
+    none. An algorithm that takes no style picture but a trained model per style (a fast style) pairs
+    the photos with `models` instead (the ids of enabled models; none: the model its options name);
+    one with neither makes one job per photo. Every pair is judged like job_create's request, then
+    the whole batch against MAX_BATCH_JOBS and the owner's queue limits, before anything is written.
+    Each job joins the queue on its own, one round after the last (core.runs), so other people's
+    jobs run in between.
 
-    Errors: "photos", "photos.<i>", "styles", "styles.<i>", "masks", job_create's other keys, "__all__".
+    Errors: "photos", "photos.<i>", "styles", "styles.<i>", "models", "models.<i>", "masks", job_create's
+    other keys, "__all__".
     """
     entry = algorithms.get_algorithm(algorithm)
     takes_styles = entry.style_limits[1] > 0
@@ -427,7 +442,10 @@ def batch_create(
         errors["styles"] = ["Choose at least one style."]
     elif not takes_styles and styles:
         errors["styles"] = [f"{entry.label} takes no style image."]
-    pairs = len(set(map(_pk, photos))) * max(len(set(map(_pk, styles))), 1)
+    if models and not entry.fast_model_option:
+        errors["models"] = [f"{entry.label} takes no list of style models."]
+    columns = max(len(set(map(_pk, styles))), len(set(models)), 1)
+    pairs = len(set(map(_pk, photos))) * columns
     most = studio_setting("MAX_BATCH_JOBS")
     if pairs > most:  # judged before any lookup: a request may name thousands
         raise ValidationError(
@@ -435,19 +453,24 @@ def batch_create(
         )
     chosen_photos = _owned_in_order(owner, photos, Upload.Kind.CONTENT, "photos", errors)
     chosen_styles = _owned_in_order(owner, styles, Upload.Kind.STYLE, "styles", errors)
+    chosen_models = _offered_models(entry, models, errors) if models and not errors.get("models") else []
     if errors:
         raise ValidationError(errors)
+    # each pair: its style picture, or the fast style's model as its option
+    columns_of = [([(style, 1.0)], options or {}) for style in chosen_styles] or [
+        ([], {**(options or {}), entry.fast_model_option: model.pk}) for model in chosen_models
+    ]
     judged = []
     for photo in chosen_photos:
-        for style in chosen_styles or [None]:
+        for pair_styles, pair_options in columns_of or [([], options)]:
             try:
                 judged.append(
                     _judge_job(
                         owner=owner,
                         algorithm=algorithm,
                         content=photo,
-                        styles=[(style, 1.0)] if style else [],
-                        options=options,
+                        styles=pair_styles,
+                        options=pair_options,
                     )
                 )
             except ValidationError as error:  # the same options fail every pair alike: each message once
@@ -456,16 +479,19 @@ def batch_create(
                     known.extend(m for m in messages if m not in known)
     if errors:
         raise ValidationError(errors)
-    label = _plural(len(chosen_photos), "photo") + (
-        f" × {_plural(len(chosen_styles), 'style')}" if chosen_styles else ""
-    )
+    photos_label = _plural(len(chosen_photos), "photo")
+    if chosen_models:  # the fast styles by name: the entry's label says less
+        label = f"{photos_label} × {', '.join(model.name for model in chosen_models)}"
+    else:
+        label = photos_label + (f" × {_plural(len(chosen_styles), 'style')}" if chosen_styles else "")
+        label += f" · {entry.label}"
     with transaction.atomic():
         _judge_queue(owner, sum(request.work for request in judged), jobs=len(judged))
         batch = Batch.objects.create(
             owner=owner,
             algorithm=entry.name,
-            name=(name.strip() or f"{label} · {entry.label}")[:200],
-            columns=max(len(chosen_styles), 1),
+            name=(name.strip() or label)[:200],
+            columns=max(len(columns_of), 1),
         )
         for request in judged:
             _write_job(owner, request, batch)

@@ -168,11 +168,12 @@ def job_create(request: HttpRequest) -> HttpResponse:
                     algorithm=name,
                     photos=form.chosen_photos(),
                     styles=[pick for pick, _ in _as_uploads(request.user, form.chosen_styles())],
+                    models=form.chosen_models(algorithms.REGISTRY[name]),
                     options=options_form.cleaned_data,
                     masks=masks,
                 )
             except ValidationError as error:
-                aliases = {"styles": "style", "photos": "content"}
+                aliases = {"styles": "style", "photos": "content", "models": "style"}
                 show_errors(error, form, prefixes={"options.": options_form}, aliases=aliases)
             else:
                 count = batch.jobs.count()
@@ -247,19 +248,19 @@ def _as_uploads(user: Any, styles: list[tuple[int | StyleModel, float]]) -> list
 def job_estimate(request: HttpRequest) -> JsonResponse:
     """The job page's expected time for what the form holds now (its fields as query parameters)."""
     entry = algorithms.REGISTRY.get(request.GET.get("algorithm", ""))
-    content = request.GET.get("content", "")
-    photo = (
-        selectors.uploads_of(request.user, kind=Upload.Kind.CONTENT).filter(pk=content).first()
-        if content.isdigit() and int(content) <= MAX_ID
-        else None
-    )
+    # "Make every pair": every picked photo with every picked style (a fast style: its model), one job each
+    pairing = bool(request.GET.get("every_pair"))
+    content = request.GET.getlist("content") if pairing else [request.GET.get("content", "")]
+    wanted = [pk for pk in content if pk.isdigit() and int(pk) <= MAX_ID][: studio_setting("MAX_BATCH_JOBS")]
+    photos = list(selectors.uploads_of(request.user, kind=Upload.Kind.CONTENT).filter(pk__in=wanted))
     expected = None
-    if entry is not None and entry.offered and photo is not None:
+    if entry is not None and entry.offered and photos:
         options = entry.options_form(data=request.GET, prefix=entry.name)
         if options.is_valid():  # nothing to say while a value is not one yet
-            expected = selectors.job_expected_time(
-                entry, options=options.cleaned_data, width=photo.width, height=photo.height
-            )
+            styles = f"{entry.name}-{entry.fast_model_option}" if entry.fast_model_option else "style"
+            columns = max(len(set(request.GET.getlist(styles))), 1) if pairing else 1
+            jobs = [(options.cleaned_data, photo.width, photo.height) for photo in photos] * columns
+            expected = selectors.jobs_expected_time(entry, jobs)
     return JsonResponse(expected or {"text": ""})
 
 
@@ -332,7 +333,12 @@ def batch_list(request: HttpRequest) -> HttpResponse:
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = selectors.batch_of(request.user, pk)
     progress = selectors.batch_progress(batch)
-    context = {"batch": batch, "progress": progress, "rows": selectors.batch_rows(progress)}
+    context = {
+        "batch": batch,
+        "progress": progress,
+        "rows": selectors.batch_rows(progress),
+        "expected": selectors.batch_expected_time(batch),
+    }
     return render(request, "studio/batch_detail.html", context)
 
 

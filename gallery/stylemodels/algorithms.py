@@ -7,7 +7,7 @@ disabled after the job was queued makes the job fail with a clear message instea
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,8 +32,17 @@ from stylecore.record import RunRecord
 from .models import Kind, StyleModel
 from .selectors import style_models_enabled
 
-NO_DECODER = "No Chen decoder is enabled yet: staff can upload or train one in the admin (Style models)."
-NO_JOHNSON_MODEL = "No Johnson style model is enabled yet: staff can upload or train one in the admin (Style models)."
+# What users read while no model of a kind is enabled, and what staff read (they can change it).
+NO_DECODER = "Chen style swap isn't available yet on this site."
+NO_DECODER_STAFF = "No Chen decoder is enabled yet: upload or train one in the admin (Style models)."
+NO_JOHNSON_MODEL = "Fast styles aren't available yet on this site."
+NO_JOHNSON_MODEL_STAFF = "No Johnson style model is enabled yet: upload or train one in the admin (Style models)."
+
+
+def missing_models(kind: str, users: str, staff: str) -> Callable[[bool], str | None]:
+    """An entry's `missing_models`: None once a model of `kind` is enabled, else the message for
+    staff or for users."""
+    return lambda for_staff: None if style_models_enabled(kind).exists() else (staff if for_staff else users)
 
 
 class StyleModelChoiceField(forms.ModelChoiceField):
@@ -143,7 +152,7 @@ JOHNSON = Algorithm(
     takes_masks=True,
     model_kind=Kind.JOHNSON,
     model_option="model",
-    missing_models=lambda: None if style_models_enabled(Kind.JOHNSON).exists() else NO_JOHNSON_MODEL,
+    missing_models=missing_models(Kind.JOHNSON, NO_JOHNSON_MODEL, NO_JOHNSON_MODEL_STAFF),
     timing=Timing(fallback={"cpu": 10.0}),  # bench/job_times.py: the standard network, as the catalogue's
 )
 
@@ -217,6 +226,6 @@ CHEN = Algorithm(
     takes_masks=True,
     model_kind=Kind.CHEN_DECODER,
     model_option="decoder",
-    missing_models=lambda: None if style_models_enabled(Kind.CHEN_DECODER).exists() else NO_DECODER,
+    missing_models=missing_models(Kind.CHEN_DECODER, NO_DECODER, NO_DECODER_STAFF),
     timing=Timing(fallback={"cpu": 56.0}),  # bench/job_times.py, default options
 )

@@ -12,6 +12,8 @@ class VideoConfig(AppConfig):
 
         from .algorithms import VIDEO
         from .models import Video, VideoResult
+        from .recordings import sweep
 
         register(VIDEO)
         refresh_on_change(result_pages_changed, Video, VideoResult)  # a video result's page shows them
+        sweep()  # what a server killed mid-recording left

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from gallery.core.conf import studio_setting
 from gallery.core.errors import show_errors
 from gallery.core.http import visible_or_login
+from gallery.stylemodels.algorithms import NO_JOHNSON_MODEL, NO_JOHNSON_MODEL_STAFF
 from gallery.stylemodels.models import Kind
 from gallery.stylemodels.selectors import style_models_enabled
 from stylecore import live
@@ -101,5 +102,6 @@ def webcam(request: HttpRequest) -> HttpResponse:
         "gpu": live.has_gpu(),
         "cpu_width": live.CPU_WIDTH,
         "max_record_seconds": studio_setting("WEBCAM_MAX_RECORD_SECONDS"),
+        "no_models": NO_JOHNSON_MODEL_STAFF if request.user.is_staff else NO_JOHNSON_MODEL,
     }
     return render(request, "video/webcam.html", context)

@@ -17,6 +17,8 @@ from stylecore import live
 from stylecore.record import RunRecord
 from stylecore.video import FrameRecorder, Recorded
 
+from . import recordings
+
 
 def model_path(model: StyleModel) -> Path:
     """A local path to the model file: the file itself on local storage, else a per-process copy
@@ -45,12 +47,15 @@ def capture_record(model: StyleModel, jpeg: bytes) -> RunRecord:
 
 
 class Recording:
-    """One Record ... Stop of a webcam socket: each frame is encoded into a temporary MP4 as it is
-    added (nothing piles up in memory), off the event loop on one thread of its own, so frames and
-    the finish run in the order they were asked for even when the socket's tasks are cancelled."""
+    """One Record ... Stop of a webcam socket: each frame is encoded into a temporary MP4 (in
+    recordings.FOLDER) as it is added (nothing piles up in memory), off the event loop on one thread of its
+    own, so frames and the finish run in the order they were asked for even when the socket's tasks
+    are cancelled."""
 
     def __init__(self) -> None:
-        handle, name = tempfile.mkstemp(prefix="webcam-", suffix=".mp4")
+        recordings.FOLDER.mkdir(parents=True, exist_ok=True)
+        recordings.sweep()
+        handle, name = tempfile.mkstemp(prefix="webcam-", suffix=".mp4", dir=recordings.FOLDER)
         os.close(handle)
         self.path = Path(name)
         self.started = time.monotonic()

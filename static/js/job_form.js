@@ -3,8 +3,8 @@
 // styles), a preset sets its option fields, and the expected time follows every change. The
 // form's fields stay the truth: what "More control" shows is what is sent, so an expert's edit
 // wins. Without JavaScript every section shows and the server uses the algorithm chosen there.
-// "Make every pair" turns the photo picks into checkboxes and lifts the blend limit on styles: each
-// photo goes with each style on its own (a batch), and the count of pictures shows beside it.
+// "Make every pair" turns the photo and fast-style picks into checkboxes and lifts the blend limit on
+// styles: each photo goes with each style on its own (a batch), and the count of pictures shows beside it.
 (() => {
   const form = document.getElementById("job-form");
   if (!form) return;
@@ -40,15 +40,17 @@
       box.closest(".pick-card").querySelector("[data-weight]").hidden = !(box.checked && most > 1 && !pairs.checked);
     });
     const photos = photoInputs.filter((input) => input.checked).length;
-    const styles = styleBoxes.filter((box) => box.checked).length || (fastRadios.some((r) => r.checked) ? 1 : 0);
+    const styles = styleBoxes.filter((box) => box.checked).length || fastRadios.filter((r) => r.checked).length;
     const pictures = photos * Math.max(styles, 1);
-    pairCount.textContent = pairs.checked && photos ? `(${pictures} ${pictures === 1 ? "picture" : "pictures"})` : "";
+    const time = expected.textContent.startsWith("about") ? `, ${expected.textContent}` : "";
+    pairCount.textContent = pairs.checked && photos ? `(${pictures} ${pictures === 1 ? "picture" : "pictures"}${time})` : "";
     markPreset();
   }
 
   // Picking pictures.
   fastRadios.forEach((radio) =>
     radio.addEventListener("change", () => {
+      if (!radio.checked) return show(); // a fast style unpicked while pairing
       styleBoxes.forEach((box) => (box.checked = false));
       limitNote.hidden = true;
       setAlgorithm(fastAlgorithm);
@@ -84,15 +86,17 @@
     show();
   });
 
-  // Pairing: photos become checkboxes; back to one photo, the first picked stays.
+  // Pairing: photos and fast styles become checkboxes; back to one of each, the first picked stays.
   pairs.addEventListener("change", () => {
-    let kept = false;
-    photoInputs.forEach((input) => {
-      if (!pairs.checked) {
-        input.checked = input.checked && !kept;
-        kept ||= input.checked;
-      }
-      input.type = pairs.checked ? "checkbox" : "radio";
+    [photoInputs, fastRadios].forEach((inputs) => {
+      let kept = false;
+      inputs.forEach((input) => {
+        if (!pairs.checked) {
+          input.checked = input.checked && !kept;
+          kept ||= input.checked;
+        }
+        input.type = pairs.checked ? "checkbox" : "radio";
+      });
     });
     if (!pairs.checked) algorithm.dispatchEvent(new Event("change", { bubbles: true })); // the blend limit again
     show();
@@ -160,7 +164,9 @@
       } catch {
         text = "";
       }
-      if (ask === asked) expected.textContent = text || "not known yet"; // else: an answer to an older question
+      if (ask !== asked) return; // an answer to an older question
+      expected.textContent = text || "not known yet"; // with "every pair": all the pictures' time
+      show();
     }, 150);
   }
   form.addEventListener("change", estimate);

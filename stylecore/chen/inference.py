@@ -25,7 +25,7 @@ from ..finish import FinishOptions, save_finished
 from ..images import MAX_SIDE, image_to_tensor, load_image, output_format
 from ..modelfile import is_untrained
 from ..options import check_choice, check_number
-from ..progress import Progress, ProgressCallback
+from ..progress import Progress, ProgressCallback, StopRequested
 from ..record import RunRecord
 from .network import LAYER, InverseNet, load_decoder
 from .swap import SEARCHES, encode_style, swap_patches
@@ -74,7 +74,8 @@ def stylize(
 
     Three short stages: progress is reported for each, a stop request cannot cut one short. With
     ``tile``, the content goes through encode, swap and decode one tile at a time (tiles.py), each
-    tile reported as a step of the "tiles" stage; the style is encoded once.
+    tile reported as a step of the "tiles" stage, and a stop request raises StopRequested between
+    tiles; the style is encoded once.
     """
     for image in (content, style):
         if min(image.shape[-2:]) < MIN_SIDE:
@@ -139,7 +140,8 @@ def run_files(
     (``decoder_name``: what the record calls the decoder; default: its file name; ``layers``: a
     folder to also keep the full-strength result and the photo in, see finish.py). Several styles with
     ``masks`` (one mask or None, "the rest", per style): one swap per style, each style encoded once, the
-    results composited under feathered masks (masks.py)."""
+    results composited under feathered masks (masks.py). A run in tiles stopped between them saves
+    nothing; its record says stopped."""
     styles = [Path(style)] if isinstance(style, (str, Path)) else [Path(path) for path in style]
     if len(styles) > 1 and masks is None:
         raise OptionError("masks", "several styles need one mask each (or - for the rest)")
@@ -159,21 +161,24 @@ def run_files(
     tile = tiles.tile_side(config.tile, *photo.shape[-2:])
     composite = region_masks.Composite(photo, mask_tensors, config.unmasked) if mask_tensors else None
     seconds: dict[str, float] = {}
-    for index, style_image in enumerate(style_images):
-        result = stylize(
-            photo,
-            image_to_tensor(style_image, torch_device),
-            config,
-            decoder=net.to(torch_device),
-            encoder=encoder,
-            on_progress=on_progress,
-            tile=tile,
-        )
-        seconds = {key: round(seconds.get(key, 0) + value, 4) for key, value in result.seconds.items()}
-        if composite is not None:
-            composite.add(index, result.image)
-            del result  # one full-size result at a time beside the composite
-    image = composite.image if composite is not None else result.image
+    try:
+        for index, style_image in enumerate(style_images):
+            result = stylize(
+                photo,
+                image_to_tensor(style_image, torch_device),
+                config,
+                decoder=net.to(torch_device),
+                encoder=encoder,
+                on_progress=on_progress,
+                tile=tile,
+            )
+            seconds = {key: round(seconds.get(key, 0) + value, 4) for key, value in result.seconds.items()}
+            if composite is not None:
+                composite.add(index, result.image)
+                del result  # one full-size result at a time beside the composite
+        image = composite.image if composite is not None else result.image
+    except StopRequested:  # between tiles: no picture
+        image = None
     extra = {"styles": [path.name for path in styles]} if masks is not None else {}
     record = RunRecord(
         algorithm="chen",
@@ -189,8 +194,12 @@ def run_files(
         weights=f"{encoder.weights_source} (decoder {decoder_name})",
         random_weights=encoder.random_weights or is_untrained(meta),
         seconds=round(time.perf_counter() - started, 3),
-        steps_done=1,
+        steps_done=0 if image is None else 1,
+        stopped=image is None,
     )
+    if image is None:
+        log.info("chen: stopped between tiles after %.2f s", record.seconds)
+        return record
     save_finished(image, photo, output, config, record=record, alpha=loaded.alpha, layers=layers)
     log.info("chen: %s in %.2f s -> %s", seconds, record.seconds, output)
     return record

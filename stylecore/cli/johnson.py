@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..errors import OptionError
+from ..errors import StylecoreError
 from ..johnson import VARIANTS, JohnsonConfig, TrainConfig, export_onnx, run_files, train_files
 from .batch import MODEL_SUFFIXES, add_batch_argument, expand, run_pairs
 from .common import (
@@ -24,7 +24,13 @@ from .common import (
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     run = subparsers.add_parser("johnson", help="stylize a photo with a trained Johnson model (fast)")
-    run.add_argument("model", type=Path, metavar="MODEL", help="our .safetensors model or a fast-neural-style .pth")
+    run.add_argument(
+        "model",
+        type=Path,
+        nargs="+",
+        metavar="MODEL",
+        help="our .safetensors model or a fast-neural-style .pth; with --batch several, or folders of them",
+    )
     run.add_argument("content", type=Path, metavar="CONTENT")
     run.add_argument("-o", "--output", type=Path, required=True, help="result file (.png keeps alpha, .jpg)")
     run.add_argument(
@@ -65,20 +71,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     masks, mask_config = mask_options(args)
-    if args.batch and args.more_models:
-        raise OptionError("model", "with --batch, give more models as a folder MODEL")
-    if args.batch:  # MODEL and CONTENT may be folders: every photo through every model
-        config = JohnsonConfig(size=args.size, **finish_options(args))
+    models = [*args.model, *args.more_models]
+    if args.batch:  # MODELs and CONTENT may be folders: every photo through every model
+        config = JohnsonConfig(size=args.size, tile=args.tile, **finish_options(args))
         return run_pairs(
             "johnson",
             expand([args.content]),
-            expand([args.model], MODEL_SUFFIXES),
+            expand(models, MODEL_SUFFIXES),
             args.output,
             lambda photo, model, output: run_files(model, photo, output, config, device=args.device),
         )
+    if len(models) > 1 and masks is None:
+        raise StylecoreError("several models need --batch (a picture each) or a --mask each (one picture)")
     with progress_bar("johnson") as on_progress:
         record = run_files(
-            [args.model, *args.more_models],
+            models if len(models) > 1 else models[0],
             args.content,
             args.output,
             JohnsonConfig(size=args.size, tile=args.tile, **finish_options(args), **mask_config),

@@ -19,7 +19,7 @@ from ..finish import FinishOptions, save_finished
 from ..images import MAX_SIDE, image_to_tensor, load_image, output_format
 from ..modelfile import is_untrained
 from ..options import check_number
-from ..progress import Progress, ProgressCallback
+from ..progress import Progress, ProgressCallback, StopRequested
 from ..record import RunRecord
 from .network import MIN_SIDE, stylize
 from .runtime import LoadedModel, cached_model, frame_function
@@ -56,7 +56,8 @@ def run_files(
     ``engine``: see frame_function; a photo in tiles runs on PyTorch (its instance norms are
     shared across tiles, tiles.py). ``model_name``: what the record calls the model (the name
     people know it by; default: the file name). One forward pass: progress is reported, but a
-    stop request cannot cut it short. ``layers``: a folder to also keep the full-strength result and
+    stop request cannot cut it short; a photo in tiles stops between tiles (the record says stopped,
+    no picture is written). ``layers``: a folder to also keep the full-strength result and
     the photo in (finish.py). Several models with ``masks`` (one mask or None, "the rest", per model):
     one pass per model, the results composited under feathered masks (masks.py).
     """
@@ -79,14 +80,17 @@ def run_files(
     if on_progress is not None:
         on_progress(Progress(step=0, total=total, stage="stylize"))
     composite = region_masks.Composite(photo, mask_tensors, config.unmasked) if mask_tensors else None
-    for index, model_state in enumerate(model_states):
-        result, engine_used = _stylize(model_state, photo, tile, torch_device, engine, on_progress)
-        if composite is not None:
-            composite.add(index, result)
-            del result  # one full-size result at a time beside the composite
-        if on_progress is not None:
-            on_progress(Progress(step=index + 1, total=total, stage="stylize"))
-    result = composite.image if composite is not None else result
+    try:
+        for index, model_state in enumerate(model_states):
+            result, engine_used = _stylize(model_state, photo, tile, torch_device, engine, on_progress)
+            if composite is not None:
+                composite.add(index, result)
+                del result  # one full-size result at a time beside the composite
+            if on_progress is not None:
+                on_progress(Progress(step=index + 1, total=total, stage="stylize"))
+        result = composite.image if composite is not None else result
+    except StopRequested:  # between tiles: no picture
+        result, engine_used = None, "torch"
     metas = [state.meta for state in model_states]
     one = len(models) == 1  # one model: the record as it always was
     record = RunRecord(
@@ -107,8 +111,12 @@ def run_files(
         ),
         random_weights=any(is_untrained(meta) for meta in metas),
         seconds=round(time.perf_counter() - started, 3),
-        steps_done=1,
+        steps_done=0 if result is None else 1,
+        stopped=result is None,
     )
+    if result is None:
+        log.info("johnson: %s stopped between tiles after %.2f s", ", ".join(names), record.seconds)
+        return record
     save_finished(result, photo, output, config, record=record, alpha=loaded.alpha, layers=layers)
     log.info("johnson: %s in %.2f s -> %s", ", ".join(names), record.seconds, output)
     return record

@@ -25,7 +25,9 @@ TIME_BASE = Fraction(1, 1000)  # frame times in milliseconds
 class Recorded:
     frames: int
     seconds: float  # from the first frame to the end of the last one
-    fps: float  # the rate achieved: frames per second between the first and the last frame
+    # the rate achieved: frames per second between the first and the last frame; None for one frame,
+    # which has no rate
+    fps: float | None
     width: int
     height: int
 
@@ -78,7 +80,7 @@ class FrameRecorder:
         self._out.close()
         self._out = None
         span = self._last_pts * TIME_BASE
-        fps = float((self.frames - 1) / span) if span else 0.0
+        fps = float((self.frames - 1) / span) if span else None
         seconds = float(span) + (1 / fps if fps else 0.0)  # the last frame lasts one frame's time too
         return Recorded(self.frames, seconds, fps, *self._size)
 

@@ -91,7 +91,7 @@ def test_a_visitor_signs_up_uploads_runs_a_job_and_finds_the_result(live_server,
     assert page.locator("#id_denoise-steps").is_hidden()  # only the chosen algorithm's options show
     # No Chen decoder is enabled on this site yet: the picker shows Chen greyed out, with the reason.
     chen = page.locator("#id_algorithm option[value=chen]")
-    assert chen.is_disabled() and "No Chen decoder is enabled yet" in chen.inner_text()
+    assert chen.is_disabled() and "Chen style swap isn't available yet on this site." in chen.inner_text()
     weight = page.get_by_label("Weight", exact=True)  # the picked style's blend weight
     assert weight.is_visible()
     choose = "(el, name) => { el.value = name; el.dispatchEvent(new Event('change')); }"

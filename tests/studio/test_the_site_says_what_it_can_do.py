@@ -31,7 +31,7 @@ def test_the_job_form_greys_out_algorithms_that_cannot_run_and_says_why(
     assert re.search(
         r'<option value="gatys"[^>]*\bdisabled\b[^>]*>Gatys \(optimisation\) — needs the VGG19 weights', page
     )
-    assert "No Johnson style model is enabled yet" in page  # no model yet: disabled too
+    assert "Fast styles aren&#x27;t available yet on this site." in page  # no model yet: disabled too
     assert re.search(r'<option value="denoise" selected>Denoise \(ZS-N2N\)</option>', page)  # needs neither: first
 
 

@@ -29,6 +29,14 @@ def test_frames_keep_their_arrival_times_and_the_achieved_rate(tmp_path) -> None
     assert video.inspect_video(tmp_path / "rec.mp4").frames == 5
 
 
+def test_one_frame_has_no_rate(tmp_path) -> None:  # noqa: ANN001
+    recorder = FrameRecorder(tmp_path / "rec.mp4")
+    recorder.add(image_bytes((32, 24), format="JPEG"), 5.0)
+    recorded = recorder.finish()
+    assert (recorded.frames, recorded.fps, recorded.seconds) == (1, None, 0.0)
+    assert video.inspect_video(tmp_path / "rec.mp4").frames == 1
+
+
 def test_a_frame_of_another_size_is_scaled_to_the_first(tmp_path) -> None:  # noqa: ANN001
     recorder = FrameRecorder(tmp_path / "rec.mp4")
     recorder.add(image_bytes((48, 32), format="JPEG"), 0.0)

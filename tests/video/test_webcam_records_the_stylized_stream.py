@@ -135,6 +135,14 @@ def test_the_recording_stops_and_is_saved_at_its_time_limit(owner, style_model_f
     assert Result.objects.get(owner=owner).video.frames == 2
 
 
+def test_a_one_frame_recording_claims_no_frame_rate(owner, style_model_factory) -> None:  # noqa: ANN001
+    record(owner, style_model_factory("johnson"), 1)
+    result = Result.objects.get(owner=owner)
+    assert result.video.frames == 1 and result.video.fps == "" and "fps" not in result.final_losses
+    page = client_for(owner).get(result.get_absolute_url()).content.decode()
+    assert "· 1 frame ·" in page and " fps" not in page
+
+
 def test_a_socket_closed_mid_recording_keeps_what_was_recorded(owner, style_model_factory) -> None:  # noqa: ANN001
     record(owner, style_model_factory("johnson"), 3, close=True)
     assert Result.objects.get(owner=owner).video.frames == 3

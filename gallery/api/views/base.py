@@ -90,11 +90,15 @@ class ListApi(Api):
         serializer_class: type[serializers.Serializer] | Callable[[Any], dict[str, Any]],
         *,
         prepare: Callable[[Any], Any] | None = None,
+        prepare_page: Callable[[list], list] | None = None,
     ) -> Response:
-        """One page of `queryset`; `prepare` turns each row into what the serializer reads. A busy list passes a
-        function instead of the serializer: its JSON built as plain dicts, the same as the serializer's."""
+        """One page of `queryset`; `prepare` turns each row into what the serializer reads, or `prepare_page` the
+        whole page's rows at once (what they share read once). A busy list passes a function instead of the
+        serializer: its JSON built as plain dicts, the same as the serializer's."""
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(queryset, self.request, view=self)
+        if prepare_page is not None:
+            page = prepare_page(list(page))
         rows = [prepare(row) for row in page] if prepare else page
         if isinstance(serializer_class, type):
             return paginator.get_paginated_response(self.out(serializer_class, rows, many=True))

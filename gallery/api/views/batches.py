@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from drf_spectacular.utils import OpenApiExample, extend_schema
@@ -14,6 +15,7 @@ from gallery.core.runs import QueuePositions
 from gallery.studio import selectors, services
 from gallery.studio.archive import batch_zip
 from gallery.studio.models import Batch
+from gallery.stylemodels.models import StyleModel
 
 from ..errors import error_responses
 from .base import Api, FileApi, ListApi, file_responses, id_field, throttle_scope, url
@@ -25,7 +27,7 @@ MOST_IDS = 100  # a body naming more is refused here; the service's limit (MAX_B
 
 class BatchCellSerializer(JobOutputSerializer):
     photo = serializers.CharField(help_text="The photo's title.")
-    style = serializers.CharField(allow_blank=True, help_text="The style's title (empty for a fast style).")
+    style = serializers.CharField(allow_blank=True, help_text="The style's title, or the fast style model's name.")
     title = serializers.CharField(help_text='What the picture is called: "harbour × Candy".')
 
 
@@ -43,11 +45,18 @@ class BatchOutputSerializer(serializers.Serializer):
     download_url = serializers.URLField(help_text="A zip of the results so far, each with its run record (.json).")
 
 
-def batch_data(batch: Batch, request: Request, positions: QueuePositions | None = None) -> dict[str, Any]:
-    """The batch with every cell (selectors.batch_progress's data as the API's jobs), the queue read once."""
+def batch_data(
+    batch: Batch,
+    request: Request,
+    positions: QueuePositions | None = None,
+    fast_styles: Mapping[int, StyleModel] | None = None,
+) -> dict[str, Any]:
+    """The batch with every cell (selectors.batch_progress's data as the API's jobs), the queue read once
+    (`positions`, `fast_styles`: read once for a list of batches)."""
     positions = selectors.queue_positions() if positions is None else positions
     jobs = selectors.batch_jobs(batch)
-    cells = [{**job_data(job, request, positions), **selectors.batch_cell_names(job)} for job in jobs]
+    fast_styles = selectors.batch_fast_styles(jobs) if fast_styles is None else fast_styles
+    cells = [{**job_data(job, request, positions), **selectors.batch_cell_names(job, fast_styles)} for job in jobs]
     return {
         "id": batch.pk,
         "name": batch.name,
@@ -73,12 +82,17 @@ class BatchListApi(ListApi, BatchApiBase):
     @extend_schema(operation_id="batches_list", responses={200: BatchOutputSerializer(many=True)}, tags=TAGS)
     def get(self, request: Request) -> Response:
         """Your batches, newest first, each with its cells."""
-        positions = selectors.queue_positions()  # the queue read once for the whole page
         return self.paginated(
             selectors.batches_with_jobs(request.user),
             BatchOutputSerializer,
-            prepare=lambda batch: batch_data(batch, request, positions),
+            prepare_page=self.page_data,
         )
+
+    def page_data(self, batches: list[Batch]) -> list[dict[str, Any]]:
+        """Each batch's data, the queue and the fast styles read once for the whole page."""
+        positions = selectors.queue_positions()
+        fast_styles = selectors.batch_fast_styles(job for batch in batches for job in selectors.batch_jobs(batch))
+        return [batch_data(batch, self.request, positions, fast_styles) for batch in batches]
 
 
 class BatchCreateInputSerializer(serializers.Serializer):
@@ -90,7 +104,14 @@ class BatchCreateInputSerializer(serializers.Serializer):
         child=id_field(),
         default=list,
         max_length=MOST_IDS,
-        help_text="Your style images, each used on its own (never blended); none for a fast style (options.model).",
+        help_text="Your style images, each used on its own (never blended); none for a fast style.",
+    )
+    models = serializers.ListField(
+        child=id_field(),
+        default=list,
+        max_length=MOST_IDS,
+        help_text="Fast styles (johnson): the style models' ids (GET style-models/), one column each; "
+        "empty: the one options.model names.",
     )
     options = serializers.DictField(default=dict, help_text="The algorithm's options, the same for every pair.")
     masks = masks_field(help_text="Refused: a mask is drawn for one photo (queue single jobs to use masks).")
@@ -111,8 +132,8 @@ class BatchCreateApi(BatchApiBase):
                 request_only=True,
             ),
             OpenApiExample(
-                "Three photos through a fast style",
-                value={"algorithm": "johnson", "photos": [12, 13, 14], "options": {"model": "candy"}},
+                "Three photos through two fast styles",
+                value={"algorithm": "johnson", "photos": [12, 13, 14], "models": [3, 5]},
                 request_only=True,
             ),
         ],
@@ -122,8 +143,8 @@ class BatchCreateApi(BatchApiBase):
     def post(self, request: Request) -> Response:
         """Queue one job per pair of photo and style, all or none: each pair is judged like a job, the
         whole batch against STUDIO_MAX_BATCH_JOBS and your queue limits (`non_field_errors`). A photo
-        or style that is not yours is refused under `photos.<index>` / `styles.<index>`. Its jobs take
-        turns with other people's in the queue."""
+        or style that is not yours is refused under `photos.<index>` / `styles.<index>`, a style model
+        that is not offered under `models.<index>`. Its jobs take turns with other people's in the queue."""
         data = self.body(BatchCreateInputSerializer)
         batch = services.batch_create(owner=request.user, **data)
         return Response(self.batch_out(selectors.batch_of(request.user, batch.pk)), status=status.HTTP_201_CREATED)
