@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..images import image_to_tensor, load_image, output_format, save_image, tensor_to_image
 from ..options import SEED_MAX, check_number
-from ..zsn2n import CROP_DEFAULT_STEPS, DEFAULT_STEPS, DenoiseConfig, add_noise, run_files, single_channel_if_grey
+from ..zsn2n import DEFAULT_STEPS, DenoiseConfig, add_noise, run_files, single_channel_if_grey
 from .common import DEVICE_HELP, convert, progress_bar, report_steps
 
 MAX_SIGMA = 255.0
@@ -22,9 +22,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("noisy", type=Path, metavar="NOISY")
     parser.add_argument("-o", "--output", type=Path, required=True, help="result file (.png keeps alpha, .jpg)")
     parser.add_argument(
-        "--steps",
-        help="exactly N steps (default: stop when a held-out loss stops falling, at most "
-        f"{DEFAULT_STEPS}; {CROP_DEFAULT_STEPS} on a photo over 256 x 256, which trains on crops)",
+        "--steps", help=f"exactly N steps (default: stop when a held-out loss stops falling, at most {DEFAULT_STEPS})"
     )
     parser.add_argument("--seed", help="random seed: the same seed gives the same result")
     parser.add_argument("--device", help=DEVICE_HELP)

@@ -167,7 +167,7 @@ def test_each_algorithm_estimates_its_work(owner, upload_factory):  # noqa: ANN0
         denoise.work({"steps": 100}, SimpleNamespace(width=4000, height=3000))
         == zsn2n.STEP_PIXELS * 100 + 4000 * 3000 // 4
     )
-    # a photo that trains on crops has its own, lower cap
+    # a photo that trains on crops has its own cap
     assert (
         denoise.work({"steps": None}, SimpleNamespace(width=1000, height=1000))
         == zsn2n.STEP_PIXELS * zsn2n.CROP_DEFAULT_STEPS + 1000 * 1000 // 4
