@@ -25,8 +25,11 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import resource
+import subprocess
+import sys
 import tempfile
 import time
+import types
 from pathlib import Path
 
 import numpy as np
@@ -37,7 +40,7 @@ from skimage.filters import gaussian
 from skimage.restoration import denoise_nl_means
 
 from stylecore.images import image_to_tensor, load_image, save_image, tensor_to_image
-from stylecore.zsn2n import DenoiseConfig, add_noise, denoise_tensor, make_network, pair_downsample, psnr, run_files
+from stylecore.zsn2n import DenoiseConfig, add_noise, denoise_tensor, make_network, pair_downsample, psnr
 
 PHOTOS = ("astronaut", "coffee", "chelsea", "rocket")
 MOSAIC = ("astronaut", "motorcycle_left", "immunohistochemistry", "hubble_deep_field")  # at least 500 px
@@ -217,13 +220,25 @@ def timing_table(photos: list[str], size: int, sigma: float, steps: int, default
         )
 
 
-def large_run(args: tuple[str, str, int, int | None]) -> tuple[float, float, int, int]:
+def zsn2n_at(rev: str) -> types.ModuleType:
+    """stylecore/zsn2n.py as it was at git revision `rev` (the baseline), imported beside today's."""
+    source = subprocess.check_output(["git", "show", f"{rev}:stylecore/zsn2n.py"], text=True)
+    module = types.ModuleType("stylecore.zsn2n_baseline")
+    module.__package__ = "stylecore"
+    sys.modules[module.__name__] = module  # dataclasses look their module up there
+    exec(compile(source, f"{rev}:stylecore/zsn2n.py", "exec"), module.__dict__)  # noqa: S102
+    return module
+
+
+def large_run(args: tuple[str, str, int, int | None, str | None]) -> tuple[float, float, int, int]:
     """In a fresh process: run_files as the worker does (decode, denoise, encode) with `threads`
-    torch threads, `steps` (None: the default run); (wall s, CPU s, steps, peak RSS MiB of the process)."""
-    noisy, out, threads, steps = args
+    torch threads, `steps` (None: the default run), today's code or that of git revision `rev`;
+    (wall s, CPU s, steps, peak RSS MiB of the process)."""
+    noisy, out, threads, steps, rev = args
     torch.set_num_threads(threads)
-    config = DenoiseConfig(seed=0, steps=steps)
-    record, wall, cpu = timed(lambda: run_files(Path(noisy), Path(out), config, device="cpu"))
+    module = zsn2n_at(rev) if rev else sys.modules[DenoiseConfig.__module__]
+    config = module.DenoiseConfig(seed=0, steps=steps)
+    record, wall, cpu = timed(lambda: module.run_files(Path(noisy), Path(out), config, device="cpu"))
     return wall, cpu, record.steps_done, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
 
 
@@ -232,25 +247,40 @@ def plain_step_seconds(noisy: torch.Tensor, steps: int) -> float:
     return timed(lambda: plain_loop(noisy, steps=steps))[1] / steps
 
 
-def large_table(sigmas: list[float], threads: int, plain_steps: int, images: list[str], steps: int | None) -> None:
+def large_run_in_fresh_process(noisy_file: Path, out_file: Path, threads: int, steps: int | None, rev: str | None):  # noqa: ANN201
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        return pool.apply(large_run, ((str(noisy_file), str(out_file), threads, steps, rev),))
+
+
+def large_images(names: list[str]) -> dict[str, np.ndarray]:
+    """1mp: the mosaic; 12mp: the mosaic 4 x 3; any other name: that skimage.data photo, whole."""
+    base = mosaic()
+    made = {"1mp": ("1 MP mosaic (1000x1000)", base), "12mp": ("12 MP (the mosaic 4 x 3, 4000x3000)", None)}
+    images = {}
+    for name in names:
+        label, img = made.get(name, (None, None))
+        if name == "12mp":
+            img = np.tile(base, (3, 4, 1))
+        elif label is None:
+            img = photo(name)
+            label = f"{name} ({img.shape[1]}x{img.shape[0]})"
+        images[label] = img
+    return images
+
+
+def large_table(  # noqa: PLR0913
+    sigmas: list[float], threads: int, plain_steps: int, images: list[str], steps: int | None, baseline: str | None
+) -> None:
     runs = "the default run" if steps is None else f"{steps} steps"
     print(f"\n### Whole runs (run_files, {runs}), {threads} torch threads, each in a fresh process\n")
     print(
-        "| image | sigma | noisy | NLM (s) | ours (steps) | ours - NLM | ours s (CPU s) | peak RSS MiB "
-        "| plain loop s/step | plain 2000 steps s (est.) | ours / plain 2000 |"
+        f"| image | sigma | noisy | NLM (s) | old: {baseline or '-'} (steps) | old s (CPU s) | ours (steps) "
+        "| ours - NLM | ours - old | ours s (CPU s) | ours / old CPU s | peak RSS MiB | plain loop s/step "
+        "| plain 2000 steps s (est.) | ours / plain 2000 |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
-    base = mosaic()
-    images = {
-        label: img
-        for name, label, img in (
-            ("1mp", "1 MP mosaic (1000x1000)", base),
-            ("12mp", "12 MP (the mosaic 4 x 3, 4000x3000)", np.tile(base, (3, 4, 1))),
-        )
-        if name in images
-    }
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
-        for label, img in images.items():
+        for label, img in large_images(images).items():
             clean = as_tensor(img)
             for sigma in sigmas:
                 # a noisy 12 MP PNG is over the loader's 30 MB: larger photos go in as JPEG, as phones make them
@@ -258,23 +288,33 @@ def large_table(sigmas: list[float], threads: int, plain_steps: int, images: lis
                 noisy_file, out_file = Path(tmp) / f"noisy{suffix}", Path(tmp) / "out.png"
                 save_image(tensor_to_image(add_noise(clean, sigma, seed=1)), noisy_file)
                 noisy = image_to_tensor(load_image(noisy_file).rgb)  # as the worker sees it: 8 bits
-                nlm_cell = "-"
+                p_nlm, nlm_cell = None, "-"
                 if img.size <= 3_000_000:  # NLM on 12 MP takes minutes and is not the point there
                     denoised, wall, _ = timed(lambda noisy=noisy, sigma=sigma: nlm(noisy, sigma))
                     p_nlm = psnr(denoised, clean)
                     nlm_cell = f"{p_nlm:.2f} ({wall:.0f})"
-                with multiprocessing.get_context("spawn").Pool(1) as pool:
-                    wall, cpu, steps, rss = pool.apply(large_run, ((str(noisy_file), str(out_file), threads, steps),))
+                old_cells, p_old, old_cpu = "- | -", None, 1.0
+                if baseline:
+                    old_wall, old_cpu, old_steps, _ = large_run_in_fresh_process(
+                        noisy_file, out_file, threads, steps, baseline
+                    )
+                    p_old = psnr(image_to_tensor(load_image(out_file).rgb), clean)
+                    old_cells = f"{p_old:.2f} ({old_steps}) | {old_wall:.0f} ({old_cpu:.0f})"
+                wall, cpu, steps_done, rss = large_run_in_fresh_process(noisy_file, out_file, threads, steps, None)
                 p_ours = psnr(image_to_tensor(load_image(out_file).rgb), clean)
-                delta = f"{p_ours - p_nlm:+.2f}" if nlm_cell != "-" else "-"
+                vs_nlm = f"{p_ours - p_nlm:+.2f}" if p_nlm is not None else "-"
+                ours_time = f"{wall:.0f} ({cpu:.0f})"
+                vs_old = f"- | {ours_time} | -"
+                if p_old is not None:
+                    vs_old = f"{p_ours - p_old:+.2f} | {ours_time} | {cpu / old_cpu:.2f}"
                 plain_cells = "- | - | -"
                 if plain_steps:
                     torch.set_num_threads(threads)
                     plain_step = plain_step_seconds(noisy, plain_steps)
                     plain_cells = f"{plain_step:.2f} | {plain_step * 2000:.0f} | {wall / (plain_step * 2000):.3f}"
                 print(
-                    f"| {label} | {sigma:g} | {psnr(noisy, clean):.2f} | {nlm_cell} | {p_ours:.2f} ({steps}) "
-                    f"| {delta} | {wall:.0f} ({cpu:.0f}) | {rss} | {plain_cells} |",
+                    f"| {label} | {sigma:g} | {psnr(noisy, clean):.2f} | {nlm_cell} | {old_cells} "
+                    f"| {p_ours:.2f} ({steps_done}) | {vs_nlm} | {vs_old} | {rss} | {plain_cells} |",
                     flush=True,
                 )
             if plain_steps:
@@ -320,7 +360,10 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=1, help="PSNR rows run at once (one thread each)")
     parser.add_argument("--threads", type=int, default=2, help="torch threads of the whole runs (--part large)")
     parser.add_argument("--large-plain-steps", type=int, default=2, help="plain steps timed at 1 MP (0: none)")
-    parser.add_argument("--images", default="1mp,12mp", help="--part large: 1mp, 12mp or both")
+    parser.add_argument(
+        "--images", default="1mp,12mp", help="--part large: 1mp, 12mp and/or skimage.data photo names (whole)"
+    )
+    parser.add_argument("--baseline", help="--part large: also run stylecore/zsn2n.py of this git revision")
     parser.add_argument("--large-steps", type=int, help="--part large: exactly N steps (default: the default run)")
     parser.add_argument("--time-steps", type=int, default=50, help="steps timed per run (x2, ABBA)")
     parser.add_argument("--skip-psnr", action="store_true")
@@ -329,7 +372,9 @@ def main() -> None:
     args = parser.parse_args()
     sigmas = [float(s) for s in args.sigmas.split(",")]
     if args.part == "large":
-        large_table(sigmas, args.threads, args.large_plain_steps, args.images.split(","), args.large_steps)
+        large_table(
+            sigmas, args.threads, args.large_plain_steps, args.images.split(","), args.large_steps, args.baseline
+        )
         return
     if args.part == "kodak":
         kodak_table(sigmas, args.jobs)

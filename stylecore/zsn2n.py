@@ -18,7 +18,10 @@ What we do beyond the paper's recipe (measurements in bench/README.md):
 - the default run (no step count given) holds the targets of 1/8 of the positions out of training,
   measures their loss on fixed crops (the image itself when it fits in one) and stops PATIENCE steps
   after it last improved, keeping the best weights: a fixed step count fits the noise of small
-  images (64 px: 2.6 dB lost); the cap bounds a large photo's run, whose steps cost the same.
+  images (64 px: 2.6 dB lost); the cap bounds a large photo's run, whose steps cost the same;
+- a photo that trains on crops follows a cosine learning-rate schedule from CROP_LR to zero over
+  its steps (CROP_DEFAULT_STEPS in the default run) instead of the paper's halving: the random crops'
+  noisier gradients need the rate to end near zero.
 """
 
 from __future__ import annotations
@@ -42,10 +45,12 @@ from .record import RunRecord
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_STEPS = 2000  # the default run's cap; it usually stops sooner (see PATIENCE)
+DEFAULT_STEPS = 2000  # the default run's cap on a photo that trains on itself; it may stop sooner (see PATIENCE)
+CROP_DEFAULT_STEPS = 2000  # ... on a photo that trains on crops (1000 lost 0.5 dB at 1 MP: bench/README.md)
 MAX_STEPS = 20_000
 LR = 1e-3
 LR_HALVING_EVERY = 1000  # the paper's StepLR(step_size=1000, gamma=0.5)
+CROP_LR = 2e-3  # crop training: the peak of a cosine schedule over the run's steps
 CROP = 128  # side of the training crops of a photo larger than STEP_PIXELS
 CROPS_PER_STEP = 4
 STEP_PIXELS = CROP * CROP * CROPS_PER_STEP  # the most pixels one step trains on (256 x 256)
@@ -78,11 +83,19 @@ class DenoiseConfig(Options):
         return super().to_params() | {"steps": self.total_steps}
 
 
-def pixel_steps(steps: int, pixels: int) -> int:
-    """What a run of `steps` steps on a photo of `pixels` pixels costs, counted in steps over one
-    pixel (the job page's and the queue's unit): each step trains on at most STEP_PIXELS; the output
-    is one forward pass over the photo, about a quarter of a training step over the same pixels."""
-    return steps * min(pixels, STEP_PIXELS) + pixels // 4
+def planned_steps(steps: int | None, pixels: int) -> int:
+    """The steps a run asks for (None: the default run's cap for a photo of `pixels` pixels)."""
+    if steps is not None:
+        return steps
+    return DEFAULT_STEPS if pixels <= STEP_PIXELS else CROP_DEFAULT_STEPS
+
+
+def pixel_steps(steps: int | None, pixels: int) -> int:
+    """What a run of `steps` steps (None: the default run's cap) on a photo of `pixels` pixels costs,
+    counted in steps over one pixel (the job page's and the queue's unit): each step trains on at
+    most STEP_PIXELS; the output is one forward pass over the photo, about a quarter of a training
+    step over the same pixels."""
+    return planned_steps(steps, pixels) * min(pixels, STEP_PIXELS) + pixels // 4
 
 
 def make_network(*, channels: int, width: int = 48) -> nn.Sequential:
@@ -207,7 +220,6 @@ def denoise_tensor(
     _, channels, height, width = noisy.shape
     if height < 2 or width < 2:
         raise OptionError("image", f"is too small to denoise: {width}x{height} pixels (at least 2x2)")
-    steps = config.total_steps
     auto_stop = config.steps is None
     generator = torch.Generator(device="cpu")
     if config.seed is None:
@@ -224,6 +236,7 @@ def denoise_tensor(
     # A photo of at most STEP_PIXELS trains on itself (the paper's recipe); a larger one on
     # CROPS_PER_STEP random crops of CROP px per step, so a step costs the same at any size.
     whole = even_h * even_w <= STEP_PIXELS
+    steps = planned_steps(config.steps, even_h * even_w)
     batch = 1 if whole else CROPS_PER_STEP
     window_side = 2 * max(1, math.isqrt(CONSISTENCY_PIXELS // batch) // 2)
     # The default run keeps the targets of a random HELD_OUT share of positions out of both losses:
@@ -242,8 +255,12 @@ def denoise_tensor(
     if auto_stop and not whole:
         boxes = [_random_even_crop(even_h, even_w, CROP, generator) for _ in range(EVAL_CROPS)]
         eval_crops = _take_crops(y, held_out, boxes)
-    optimizer = torch.optim.Adam(net.parameters(), lr=LR)
-    scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=LR_HALVING_EVERY, gamma=0.5)
+    if whole:
+        optimizer = torch.optim.Adam(net.parameters(), lr=LR)
+        scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=LR_HALVING_EVERY, gamma=0.5)
+    else:  # random crops give noisier gradients: a larger step early, decayed to zero by the last step
+        optimizer = torch.optim.Adam(net.parameters(), lr=CROP_LR)
+        scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=steps)
     best_loss, best_step, best_weights = float("inf"), 0, [p.detach().clone() for p in net.parameters()]
     # Previews apply the net to the whole photo: spaced out so they cost at most about half of training.
     preview_every = config.preview_every and max(config.preview_every, math.ceil(2 * height * width / STEP_PIXELS))

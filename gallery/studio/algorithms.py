@@ -414,7 +414,7 @@ def _gatys_work(options: Mapping[str, Any], photo: Any) -> int:
     """size² for every step of every scale (coarse scales counted at full size), and the denoise
     pass at its step cap when asked for."""
     pixels = options["size"] ** 2
-    denoise = zsn2n.pixel_steps(zsn2n.DEFAULT_STEPS, pixels) if options.get("denoise") else 0
+    denoise = zsn2n.pixel_steps(None, pixels) if options.get("denoise") else 0
     return pixels * options["steps"] * options["scales"] + denoise
 
 
@@ -463,13 +463,13 @@ def _denoise_config(options: Mapping[str, Any], style_weights: Sequence[float]) 
 
 
 def _denoise_steps(options: Mapping[str, Any]) -> int:
-    """The given step count, else the tuned schedule's cap."""
+    """The given step count, else the tuned schedule's cap on a photo that trains on itself."""
     return options.get("steps") or zsn2n.DEFAULT_STEPS
 
 
 def _denoise_work(options: Mapping[str, Any], photo: Any) -> int:
     """Each step trains on crops of a fixed size (the whole photo when smaller); one pass makes the output."""
-    return zsn2n.pixel_steps(_denoise_steps(options), photo.width * photo.height)
+    return zsn2n.pixel_steps(options.get("steps"), photo.width * photo.height)
 
 
 def _denoise_run(config: zsn2n.DenoiseConfig, inputs: RunInputs, on_progress: ProgressCallback) -> RunRecord:
@@ -489,6 +489,6 @@ DENOISE = Algorithm(
     timing=Timing(
         fallback={"cpu": 2.2},  # a 256 px step (the most one step trains on): 0.14 s, bench/README.md
         planned_steps=_denoise_steps,
-        units=lambda options, steps, pixels: zsn2n.pixel_steps(steps, pixels) / 1e6,
+        units=lambda options, steps, pixels: zsn2n.pixel_steps(options.get("steps"), pixels) / 1e6,
     ),
 )

@@ -156,7 +156,7 @@ def test_each_algorithm_estimates_its_work(owner, upload_factory):  # noqa: ANN0
     photo = upload_factory(owner, size=(40, 30))
     gatys, denoise = algorithms.REGISTRY["gatys"], algorithms.REGISTRY["denoise"]
     assert gatys.work({"size": 512, "steps": 300, "scales": 1}, photo) == 512 * 512 * 300
-    denoise_pass = zsn2n.pixel_steps(zsn2n.DEFAULT_STEPS, 512 * 512)
+    denoise_pass = zsn2n.pixel_steps(zsn2n.CROP_DEFAULT_STEPS, 512 * 512)  # 512 px trains on crops
     assert (
         gatys.work({"size": 512, "steps": 300, "scales": 2, "denoise": True}, photo) == 512 * 512 * 600 + denoise_pass
     )
@@ -166,6 +166,11 @@ def test_each_algorithm_estimates_its_work(owner, upload_factory):  # noqa: ANN0
     assert (
         denoise.work({"steps": 100}, SimpleNamespace(width=4000, height=3000))
         == zsn2n.STEP_PIXELS * 100 + 4000 * 3000 // 4
+    )
+    # a photo that trains on crops has its own cap
+    assert (
+        denoise.work({"steps": None}, SimpleNamespace(width=1000, height=1000))
+        == zsn2n.STEP_PIXELS * zsn2n.CROP_DEFAULT_STEPS + 1000 * 1000 // 4
     )
     assert algorithms.one_pass_work({"size": None}, photo) == 40 * 30  # Johnson and Chen: one pass
     assert algorithms.one_pass_work({"size": 100}, photo) == 100 * 100
