@@ -148,15 +148,19 @@ def job_expected_time(
     entry: algorithms.Algorithm, *, options: Mapping[str, Any], width: int, height: int
 ) -> dict[str, Any] | None:
     """How long a job of `entry` with these cleaned options should run on a `width` x `height`
-    photo: seconds, whether the rate was measured on this site, and the words the job page shows
-    ("about 40 s on this worker"); None when nothing is known to estimate it."""
+    photo: seconds, whether the rate was measured on this site, the peak memory forecast (bytes, or
+    None) and the words the job page shows ("about 40 s on this worker, about 1.2 GB of memory");
+    None when nothing is known to estimate it."""
     rate = job_rate(entry)
     if rate is None:
         return None
     units = _units(entry.timing, options, entry.timing.planned_steps(options), result_pixels(options, width, height))
     seconds = rate.seconds_per_unit * units
     text = f"about {_duration(seconds)}" + (" on this worker" if rate.measured else "")
-    return {"seconds": seconds, "measured": rate.measured, "text": text}
+    memory = entry.timing.memory(options, width, height) if entry.timing.memory is not None else None
+    if memory is not None:
+        text += f", about {memory / 1e9:.1f} GB of memory"
+    return {"seconds": seconds, "measured": rate.measured, "text": text, "memory": memory}
 
 
 def _duration(seconds: float) -> str:

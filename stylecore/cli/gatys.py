@@ -10,8 +10,18 @@ from pathlib import Path
 
 from ..errors import OptionError
 from ..gatys import INITS, OPTIMIZERS, GatysConfig, run_files
+from ..gatys_tiles import TILE_ABOVE, TILE_SIZE, describe
 from .batch import add_batch_argument, expand, run_pairs
-from .common import DEVICE_HELP, WEIGHTS_HELP, add_finish_arguments, convert, finish_options, progress_bar, report_steps
+from .common import (
+    DEVICE_HELP,
+    WEIGHTS_HELP,
+    add_finish_arguments,
+    add_tile_arguments,
+    convert,
+    finish_options,
+    progress_bar,
+    report_steps,
+)
 
 # Option values arrive as strings and are converted here, so a bad value is one OptionError line
 # (exit 2) instead of argparse's usage dump.
@@ -45,6 +55,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--init", metavar="{content,noise,style}", help=f"{', '.join(INITS)} (default {defaults.init})")
     parser.add_argument("--scales", metavar="N", help="coarse-to-fine scales, 1-4 (default 1)")
+    add_tile_arguments(parser, size=TILE_SIZE, above=TILE_ABOVE)
     parser.add_argument("--seed", metavar="N", help="random seed: the same seed gives the same result")
     parser.add_argument("--weights", metavar="SPEC", help=WEIGHTS_HELP)
     parser.add_argument("--device", metavar="{auto,cpu,cuda,mps}", help=DEVICE_HELP)
@@ -64,7 +75,7 @@ def config_from_args(args: argparse.Namespace) -> GatysConfig:
             options[name] = convert(name, text, int if name in _INTS else float)
     if args.style_blend is not None:
         options["style_blend"] = tuple(convert("style_blend", part, float) for part in args.style_blend.split(","))
-    for name in ("optimizer", "init", "weights"):
+    for name in ("optimizer", "init", "weights", "tile"):
         if getattr(args, name) is not None:
             options[name] = getattr(args, name)
     if options.get("preview_every") and args.preview_dir is None:
@@ -83,6 +94,16 @@ def run(args: argparse.Namespace) -> int:
             lambda photo, style, output: run_files(photo, [style], output, config, device=args.device),
         )
     with progress_bar("gatys", args.preview_dir, preview_digits=5) as on_progress:
-        record = run_files(args.content, args.styles, args.output, config, device=args.device, on_progress=on_progress)
+        record = run_files(
+            args.content,
+            args.styles,
+            args.output,
+            config,
+            device=args.device,
+            on_progress=on_progress,
+            on_forecast=lambda peak, seconds: print(
+                f"gatys: expects {describe(peak, seconds)} on this CPU", flush=True
+            ),
+        )
     report_steps(args.output, record)
     return 0
