@@ -22,17 +22,21 @@ import torch
 from . import tiles
 from .errors import StylecoreError
 
-# Automatic tiles above this side: an untiled step at 1024 px peaks at ~4 GB, at 2048 px ~15 GB
-# (bench/README.md, "Gatys at high resolution"). A tile of 768 px cuts 2048 px into 3x3.
+# Automatic tiles above this side: an untiled 1024 px step grows the process by 1.5 GB, a 2048 px one by ~5 GB,
+# tiles of 768 px (3 x 3 at 2048 px, 15% more pixels) by ~1.6 GB (bench/README.md, "Gatys at high resolution").
 TILE_ABOVE = 1024
 TILE_SIZE = 768
 OVERLAP = 64  # the tiles' blending band; a tile's content target comes from its own crop, so no wider one is needed
 
-# Measured by bench/gatys_memory.py (peak RSS and CPU seconds, 2 threads; bench/README.md).
-BASE_BYTES = 800e6  # torch, VGG19 to conv5_1, the process
-STEP_BYTES_PER_PIXEL = {"adam": 3600.0, "lbfgs": 3700.0}  # one step's peak, per pixel it works on
-IMAGE_BYTES_PER_PIXEL = 400.0  # per pixel of the scale's whole image: the image, blend, targets' pass
-SECONDS_PER_PIXEL_STEP = {"adam": 4.0e-6, "lbfgs": 4.2e-6}
+# Fitted to bench/gatys_memory.py's peak RSS at 512 and 1024 px, whole and tiled (bench/README.md); it
+# overestimates small tiled runs by ~0.2 GB. L-BFGS keeps 8 tile-sized history pairs more than Adam
+# (200 bytes per pixel), within the fit's error.
+BASE_BYTES = 1.0e9  # torch, VGG19 to conv5_1, the first run's workspaces
+STEP_BYTES_PER_PIXEL = 930.0  # one step's peak, per pixel it works on (the whole image or a tile)
+IMAGE_BYTES_PER_PIXEL = 200.0  # per pixel of the scale's whole image: the image, the blend, the style's targets
+# A step's wall seconds per pixel on the bench's 2 threads: its CPU seconds (28 µs per pixel at 512 and
+# 1024 px, whole or in tiles of 768 px) over 2, what a quiet machine takes (bench/README.md, "Gatys").
+SECONDS_PER_PIXEL_STEP = 14e-6
 MEMORY_ENV = "STYLECORE_MEMORY_AVAILABLE"  # bytes a run may use; unset: the machine's available memory
 
 Optimise = Callable[[torch.Tensor, torch.Tensor, int, str, Callable[[torch.Tensor], torch.Tensor]], tuple]
@@ -86,9 +90,9 @@ def forecast(config: object, content_size: tuple[int, int]) -> tuple[int, float]
     for k in reversed(range(config.scales)):
         scale_height, scale_width = max(1, round(height / 2**k)), max(1, round(width / 2**k))
         areas = tile_areas(scale_height, scale_width, tile_side(config.tile, scale_height, scale_width))
-        step = STEP_BYTES_PER_PIXEL[config.optimizer] * max(areas)
+        step = STEP_BYTES_PER_PIXEL * max(areas)
         peak = max(peak, BASE_BYTES + step + IMAGE_BYTES_PER_PIXEL * scale_height * scale_width)
-        seconds += config.steps * SECONDS_PER_PIXEL_STEP[config.optimizer] * sum(areas)
+        seconds += config.steps * SECONDS_PER_PIXEL_STEP * sum(areas)
     return int(peak), seconds
 
 
