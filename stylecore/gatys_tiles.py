@@ -33,7 +33,10 @@ OVERLAP = 64  # the tiles' blending band; a tile's content target comes from its
 # (200 bytes per pixel), within the fit's error.
 BASE_BYTES = 1.0e9  # torch, VGG19 to conv5_1, the first run's workspaces
 STEP_BYTES_PER_PIXEL = 930.0  # one step's peak, per pixel it works on (the whole image or a tile)
-IMAGE_BYTES_PER_PIXEL = 200.0  # per pixel of the scale's whole image: the image, the blend, the style's targets
+IMAGE_BYTES_PER_PIXEL = 200.0  # per pixel of the scale's whole image: the image, the blend, the targets
+# The style's Grams for a scale: VGG on the whole style at the scale's size (no gradients: two 64-channel
+# activations at a time), the peak of a tiled 2048 px run (3.1 GB).
+STYLE_BYTES_PER_PIXEL = 500.0
 # A step's wall seconds per pixel on the bench's 2 threads: its CPU seconds (28 µs per pixel at 512 and
 # 1024 px, whole or in tiles of 768 px) over 2, what a quiet machine takes (bench/README.md, "Gatys").
 SECONDS_PER_PIXEL_STEP = 14e-6
@@ -90,8 +93,9 @@ def forecast(config: object, content_size: tuple[int, int]) -> tuple[int, float]
     for k in reversed(range(config.scales)):
         scale_height, scale_width = max(1, round(height / 2**k)), max(1, round(width / 2**k))
         areas = tile_areas(scale_height, scale_width, tile_side(config.tile, scale_height, scale_width))
-        step = STEP_BYTES_PER_PIXEL * max(areas)
-        peak = max(peak, BASE_BYTES + step + IMAGE_BYTES_PER_PIXEL * scale_height * scale_width)
+        pixels = scale_height * scale_width
+        step = STEP_BYTES_PER_PIXEL * max(areas) + IMAGE_BYTES_PER_PIXEL * pixels
+        peak = max(peak, BASE_BYTES + max(step, STYLE_BYTES_PER_PIXEL * pixels))
         seconds += config.steps * SECONDS_PER_PIXEL_STEP * sum(areas)
     return int(peak), seconds
 
