@@ -22,8 +22,8 @@ import torch
 from . import tiles
 from .errors import StylecoreError
 
-# Automatic tiles above this side: an untiled 1024 px step grows the process by 1.5 GB, a 2048 px one by ~5 GB,
-# tiles of 768 px (3 x 3 at 2048 px, 15% more pixels) by ~1.6 GB (bench/README.md, "Gatys at high resolution").
+# Automatic tiles above this side: a whole 1024 px run peaks at 2.2 GB, a 2048 px one at 5.9 GB; in tiles of
+# 768 px (3 x 3 at 2048 px, 15% more pixels) 3.1 GB (bench/README.md, "Gatys at high resolution").
 TILE_ABOVE = 1024
 TILE_SIZE = 768
 OVERLAP = 64  # the tiles' blending band; a tile's content target comes from its own crop, so no wider one is needed
