@@ -12,24 +12,28 @@ import dataclasses
 import logging
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import torch
 import torch.nn.functional as F
 
+from . import gatys_tiles
 from . import masks as region_masks
 from .devices import describe_device, pick_device
 from .errors import ImageError, OptionError, StylecoreError
 from .features import VGGFeatures
 from .finish import FinishOptions, keep_colours, luminance, save_finished
+from .gatys_tiles import forecast as forecast  # gatys.forecast(config, (width, height)) -> (peak bytes, seconds)
 from .images import image_to_tensor, load_image, output_format, tensor_to_image
 from .layers import check_layers, in_use
 from .losses import LayerLosses, gram_matrix, total_variation
 from .options import SEED_MAX, check_choice, check_number
 from .progress import Progress, ProgressCallback, Relay, StopRequested, stops_inside
 from .record import RunRecord
+from .tiles import check_tile
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +79,7 @@ class GatysConfig(FinishOptions):
     style_blend: tuple[float, ...] | None = None  # one weight per style image; None: equal
     init: str = "content"
     scales: int = 1  # coarse-to-fine: scale k works at size / 2**(scales-1-k)
+    tile: int | None = None  # a scale larger than this is refined in tiles (gatys_tiles.py); None: automatic, 0: never
     seed: int | None = None
     weights: str | None = None  # VGG19 weights spec; None: the STYLECORE_VGG_WEIGHTS setting
     preview_every: int = 0  # 0: no previews
@@ -110,6 +115,7 @@ class GatysConfig(FinishOptions):
                 raise OptionError("style_blend", "at least one weight must be above 0")
         check_choice("init", self.init, INITS)
         check_number("scales", self.scales, 1, 4, integer=True)
+        check_tile(self.tile)
         check_number("seed", self.seed, 0, SEED_MAX, integer=True, optional=True)
         check_number("preview_every", self.preview_every, 0, 5000, integer=True)
 
@@ -155,9 +161,12 @@ def _resized(x: torch.Tensor, size: tuple[int, int]) -> torch.Tensor:
     return F.interpolate(x, size=size, mode="bilinear", align_corners=False, antialias=True).clamp(0, 1)
 
 
+def _scaled_size(height: int, width: int, factor: int) -> tuple[int, int]:
+    return max(1, round(height / factor)), max(1, round(width / factor))
+
+
 def _scaled(x: torch.Tensor, factor: int) -> torch.Tensor:
-    h, w = x.shape[-2:]
-    return _resized(x, (max(1, round(h / factor)), max(1, round(w / factor))))
+    return _resized(x, _scaled_size(*x.shape[-2:], factor))
 
 
 @torch.no_grad()
@@ -236,7 +245,12 @@ def stylize(
     # Coarse scales smaller than VGG's minimum are dropped rather than refused.
     smallest = min(min(image.shape[-2:]) for image in (content, *styles))
     factors = [2**k for k in reversed(range(config.scales)) if smallest // 2**k >= MIN_SIDE]
-    total = config.steps * len(factors)
+    sizes = [_scaled_size(*content.shape[-2:], factor) for factor in factors]
+    # masked runs are not tiled: each tile would need its own crop of every guide (left for later)
+    sides = [None if guides is not None else gatys_tiles.tile_side(config.tile, *size) for size in sizes]
+    total = config.steps * sum(
+        len(gatys_tiles.tile_areas(*size, side)) for size, side in zip(sizes, sides, strict=True)
+    )
     x, done, stopped, losses = None, 0, False, {}
     with stops_inside(vgg, on_progress):  # a stop request ends even one long step within a layer's time
         for index, factor in enumerate(factors):
@@ -247,30 +261,24 @@ def stylize(
                 x = _initial(config.init, vgg_content, scale_styles[0], generator)
             else:
                 x = _resized(x, tuple(scale_content.shape[-2:]))
-            try:
-                if guides is None:
-                    targets = _targets(vgg, vgg_content, scale_styles, blend, config)
-                else:  # one loss per style, each weighted as if alone (mean weight 1)
-                    scale_guides = [region_masks.resized_mask(guide, x.shape[-2:]) for guide in guides]
-                    weights = [weight * len(blend) for weight in blend]
-                    targets = region_masks.guided_targets(
-                        vgg,
-                        vgg_content,
-                        scale_styles,
-                        weights,
-                        scale_guides,
-                        in_use(config.content_layers),
-                        tuple(in_use(config.style_layers)),
-                    )
-            except StopRequested:
-                stopped = True
-                break
             stage = f"scale {index + 1}/{len(factors)}" if len(factors) > 1 else ""
-            x, done, stopped, scale_losses = _optimise(
-                x, vgg, targets, config, scale_content, done, total, stage, on_progress
-            )
+            if sides[index] is not None:
+                optimise = _tile_optimiser(vgg, scale_styles, blend, config, scale_content, total, on_progress)
+                x, done, stopped, scale_losses = gatys_tiles.refine(
+                    x, vgg_content, tile=sides[index], done=done, stage=stage, optimise=optimise
+                )
+            else:
+                try:
+                    targets = _scale_targets(vgg, vgg_content, scale_styles, blend, config, guides)
+                except StopRequested:
+                    stopped = True
+                    break
+                x, done, stopped, scale_losses = _optimise(
+                    x, vgg, targets, config, scale_content, done, total, stage, on_progress
+                )
+                del targets
             losses = scale_losses or losses  # stopped before this scale's first step: the last ones
-            del targets, scale_styles
+            del scale_styles
             if stopped:
                 break
     image = _resized(x, tuple(content.shape[-2:]))
@@ -281,6 +289,61 @@ def stylize(
     if regions is not None and config.unmasked == "photo":
         image = region_masks.keep_photo(image, content, regions)
     return GatysResult(image=image, steps_done=done, stopped=stopped, losses=losses)
+
+
+def _scale_targets(
+    vgg: VGGFeatures,
+    content: torch.Tensor,
+    styles: Sequence[torch.Tensor],
+    blend: Sequence[float],
+    config: GatysConfig,
+    guides: Sequence[torch.Tensor] | None,
+) -> tuple[dict[str, torch.Tensor], Mapping[str, Any]]:
+    """One scale's targets: blended Grams, or under masks one guided loss per style, each weighted as if
+    alone (mean weight 1)."""
+    if guides is None:
+        return _targets(vgg, content, styles, blend, config)
+    return region_masks.guided_targets(
+        vgg,
+        content,
+        styles,
+        [weight * len(blend) for weight in blend],
+        [region_masks.resized_mask(guide, content.shape[-2:]) for guide in guides],
+        in_use(config.content_layers),
+        tuple(in_use(config.style_layers)),
+    )
+
+
+def _tile_optimiser(
+    vgg: VGGFeatures,
+    styles: Sequence[torch.Tensor],
+    blend: Sequence[float],
+    config: GatysConfig,
+    content: torch.Tensor,
+    total: int,
+    on_progress: ProgressCallback | None,
+) -> gatys_tiles.Optimise:
+    """gatys_tiles.refine's `optimise` for one scale: each tile's content target from its own crop,
+    the style's Grams once for the scale (with the first tile's target), then the tile's steps."""
+    grams: dict[str, torch.Tensor] = {}
+
+    def optimise(
+        x: torch.Tensor,
+        tile_content: torch.Tensor,
+        done: int,
+        stage: str,
+        shown: Callable[[torch.Tensor], torch.Tensor],
+    ) -> tuple[torch.Tensor, int, bool, dict[str, float]]:
+        try:
+            content_targets, new_grams = _targets(
+                vgg, tile_content, () if grams else styles, () if grams else blend, config
+            )
+        except StopRequested:
+            return x, done, True, {}
+        grams.update(new_grams)
+        return _optimise(x, vgg, (content_targets, grams), config, content, done, total, stage, on_progress, shown)
+
+    return optimise
 
 
 class _Adam:
@@ -316,7 +379,9 @@ def _optimise(
     total: int,
     stage: str,
     on_progress: ProgressCallback | None,
+    shown: Callable[[torch.Tensor], torch.Tensor] | None = None,
 ) -> tuple[torch.Tensor, int, bool, dict[str, float]]:
+    """`shown(x)`: the image a preview shows (a tile's: the whole image with the tile in it)."""
     content_targets, style_grams = targets
     x = x.detach().clone(memory_format=torch.contiguous_format).requires_grad_(True)  # L-BFGS flattens it
     if config.optimizer == "lbfgs":
@@ -364,8 +429,8 @@ def _optimise(
         if on_progress is not None:
             preview = None
             if config.preview_every and done % config.preview_every == 0:
-                shown = keep_colours(x.detach(), content) if config.preserve_colors else x.detach()
-                preview = tensor_to_image(shown)
+                image = shown(x.detach()) if shown is not None else x.detach()
+                preview = tensor_to_image(keep_colours(image, content) if config.preserve_colors else image)
             if on_progress(Progress(step=done, total=total, losses=losses, preview=preview, stage=stage)):
                 stopped = True
                 break
@@ -392,10 +457,12 @@ def run_files(
     on_progress: ProgressCallback | None = None,
     layers: Path | None = None,
     masks: Sequence[Path | None] | None = None,
+    on_forecast: Callable[[int, float], None] | None = None,
 ) -> RunRecord:
     """Load the content and style files, stylize, save the result (with its RunRecord) to output;
     `layers`: a folder to also keep the full-strength result and the photo in (finish.py); `masks`: one
-    mask file or None ("the rest") per style (masks.py)."""
+    mask file or None ("the rest") per style (masks.py). On a CPU the run is refused when its forecast
+    (peak bytes, seconds) exceeds the memory available, and told to `on_forecast` before it starts."""
     output_format(output)  # a bad file name fails now, not after the run
     if not styles:
         raise OptionError("styles", "give at least one style image")
@@ -403,6 +470,10 @@ def run_files(
     started = time.perf_counter()
     torch_device = pick_device(device)
     loaded = load_image(content, size=config.size)
+    if torch_device.type == "cpu":  # the forecast's costs are a CPU's
+        expected = gatys_tiles.check_memory(replace(config, tile=0) if masks else config, loaded.rgb.size)
+        if on_forecast is not None:
+            on_forecast(*expected)
     size = (loaded.rgb.height, loaded.rgb.width)
     mask_tensors = region_masks.load_masks(masks, size) if masks is not None else None  # a bad mask fails now
     style_tensors = [image_to_tensor(load_image(path, size=config.style_side).rgb, torch_device) for path in styles]

@@ -54,12 +54,15 @@ def check_tile(value: object) -> None:
         raise OptionError("tile", f"must be empty (automatic), 0 (never) or {MIN_TILE} to {MAX_SIDE}, not {value!r}")
 
 
-def tile_side(setting: int | None, height: int, width: int) -> int | None:
-    """The tile side to use for an image, or None to run it whole (``setting``: see check_tile)."""
+def tile_side(
+    setting: int | None, height: int, width: int, *, above: int = TILE_ABOVE, size: int = TILE_SIZE
+) -> int | None:
+    """The tile side to use for an image, or None to run it whole (``setting``: see check_tile;
+    automatic means tiles of `size` above `above` pixels)."""
     if setting == 0:
         return None
-    side = TILE_SIZE if setting is None else setting
-    if setting is None and max(height, width) <= TILE_ABOVE:
+    side = size if setting is None else setting
+    if setting is None and max(height, width) <= above:
         return None
     side -= side % _MULTIPLE
     return side if max(height, width) > side else None
@@ -102,6 +105,35 @@ def _ramp(length: int, device: torch.device) -> Tensor:
     return 0.5 - 0.5 * torch.cos(math.pi * t)
 
 
+class Blend:
+    """Tiles' outputs added into one preallocated image with raised-cosine weights (``_weights``):
+    ``places`` says where each tile is, ``add`` takes one tile's output, ``result`` is the blend."""
+
+    def __init__(self, height: int, width: int, *, tile: int, overlap: int = OVERLAP, device: torch.device) -> None:
+        self.rows, self.columns = tile_spans(height, tile, overlap), tile_spans(width, tile, overlap)
+        self.row_weights = [_weights(self.rows, i, device) for i in range(len(self.rows))]
+        self.column_weights = [_weights(self.columns, j, device) for j in range(len(self.columns))]
+        self.places = [(slice(*rows), slice(*columns)) for rows in self.rows for columns in self.columns]
+        self.size = (height, width)
+        self.output: Tensor | None = None
+
+    def add(self, index: int, painted: Tensor) -> None:
+        """The output of tile `index` (the order of ``places``)."""
+        i, j = divmod(index, len(self.columns))
+        if self.output is None:  # allocated once the first tile has told the channel count
+            self.output = painted.new_zeros((*painted.shape[:-2], *self.size))
+        rows, columns = self.places[index]
+        weight = self.row_weights[i][:, None] * self.column_weights[j][None, :]
+        self.output[..., rows, columns].addcmul_(painted, weight)
+
+    def result(self) -> Tensor:
+        """The blended image, once every tile is added."""
+        # the weights are a product of per-side weights, so their sum at each pixel is too
+        row_sums = _sums(self.rows, self.row_weights, self.size[0])
+        column_sums = _sums(self.columns, self.column_weights, self.size[1])
+        return self.output.div_(row_sums[:, None] * column_sums[None, :])
+
+
 def tiled(
     image: Tensor,
     function: Callable[[Tensor], Tensor],
@@ -115,27 +147,15 @@ def tiled(
     ``on_tile(done, count)`` is called before the first tile (done = 0) and after each tile; a true
     answer (a stop request) ends the run before the next tile by raising StopRequested.
     """
-    height, width = image.shape[-2:]
-    rows, columns = tile_spans(height, tile, overlap), tile_spans(width, tile, overlap)
-    count = len(rows) * len(columns)
-    device = image.device
-    row_weights = [_weights(rows, i, device) for i in range(len(rows))]
-    column_weights = [_weights(columns, j, device) for j in range(len(columns))]
-    output: Tensor | None = None
-    for i, (top, bottom) in enumerate(rows):
-        for j, (left, right) in enumerate(columns):
-            if on_tile is not None and on_tile(i * len(columns) + j, count):
-                raise StopRequested
-            painted = function(image[..., top:bottom, left:right])
-            if output is None:  # allocated once the tile function has told the channel count
-                output = painted.new_zeros((*painted.shape[:-2], height, width))
-            weight = row_weights[i][:, None] * column_weights[j][None, :]
-            output[..., top:bottom, left:right].addcmul_(painted, weight)
+    blend = Blend(*image.shape[-2:], tile=tile, overlap=overlap, device=image.device)
+    count = len(blend.places)
+    for index, (rows, columns) in enumerate(blend.places):
+        if on_tile is not None and on_tile(index, count):
+            raise StopRequested
+        blend.add(index, function(image[..., rows, columns]))
     if on_tile is not None:
         on_tile(count, count)  # all done: nothing left to stop
-    # the weights are a product of per-side weights, so their sum at each pixel is too
-    row_sums, column_sums = _sums(rows, row_weights, height), _sums(columns, column_weights, width)
-    return output.div_(row_sums[:, None] * column_sums[None, :])
+    return blend.result()
 
 
 def _sums(spans: list[tuple[int, int]], weights: list[Tensor], length: int) -> Tensor:

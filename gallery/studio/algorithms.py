@@ -88,6 +88,8 @@ class Timing:
     # (options, steps, result pixels) -> units, where a step's cost does not follow the result's
     # pixels (Denoise trains on fixed-size crops); None: steps x megapixels x pixel_share
     units: Callable[[Mapping[str, Any], int, int], float] | None = None
+    # (options, photo width, height) -> the peak memory a run on a CPU should need, bytes; None: unknown
+    memory: Callable[[Mapping[str, Any], int, int], int | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -418,6 +420,19 @@ def _gatys_work(options: Mapping[str, Any], photo: Any) -> int:
     return pixels * options["steps"] * options["scales"] + denoise
 
 
+def _gatys_memory(options: Mapping[str, Any], width: int, height: int) -> int | None:
+    try:
+        config = gatys.GatysConfig(
+            size=options["size"],
+            steps=options["steps"],
+            scales=options.get("scales") or 1,
+            optimizer=options.get("optimizer") or "lbfgs",
+        )
+    except OptionError:  # a value out of range: the form says so, there is nothing to forecast
+        return None
+    return gatys.forecast(config, (width, height))[0]
+
+
 def _gatys_run(config: gatys.GatysConfig, inputs: RunInputs, on_progress: ProgressCallback) -> RunRecord:
     return gatys.run_files(
         inputs.content,
@@ -446,6 +461,7 @@ GATYS = Algorithm(
         fallback={"cpu": 22.0},
         planned_steps=lambda options: options["steps"] * (options.get("scales") or 1),
         pixel_share=lambda options: gatys.pixel_share(options.get("scales") or 1),
+        memory=_gatys_memory,
     ),
 )
 

@@ -176,8 +176,9 @@ def job_expected_time(
     entry: algorithms.Algorithm, *, options: Mapping[str, Any], width: int, height: int
 ) -> dict[str, Any] | None:
     """How long a job of `entry` with these cleaned options should run on a `width` x `height`
-    photo: seconds, whether the rate was measured on this site, and the words the job page shows
-    ("about 40 s on this worker"); None when nothing is known to estimate it."""
+    photo: seconds, whether the rate was measured on this site, the peak memory forecast (bytes, or
+    None) and the words the job page shows ("about 40 s on this worker, about 1.2 GB of memory");
+    None when nothing is known to estimate it."""
     return jobs_expected_time(entry, [(options, width, height)])
 
 
@@ -186,6 +187,7 @@ def jobs_expected_time(
 ) -> dict[str, Any] | None:
     """job_expected_time of several jobs of `entry` (each its options and photo's width and height),
     added up: a batch's ("about 3 min"); None when nothing is known to estimate it."""
+    jobs = list(jobs)
     rate = job_rate(entry)
     if rate is None:
         return None
@@ -195,7 +197,13 @@ def jobs_expected_time(
     )
     seconds = rate.seconds_per_unit * units
     text = f"about {_duration(seconds)}" + (" on this worker" if rate.measured else "")
-    return {"seconds": seconds, "measured": rate.measured, "text": text}
+    memory = None  # the jobs run one at a time: the largest one's peak
+    if entry.timing.memory is not None:
+        peaks = [entry.timing.memory(options, width, height) for options, width, height in jobs]
+        memory = max((peak for peak in peaks if peak is not None), default=None)
+    if memory is not None:
+        text += f", about {memory / 1e9:.1f} GB of memory"
+    return {"seconds": seconds, "measured": rate.measured, "text": text, "memory": memory}
 
 
 def batch_expected_time(batch: Batch) -> dict[str, Any] | None:

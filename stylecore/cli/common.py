@@ -96,14 +96,14 @@ def mask_options(args: argparse.Namespace) -> tuple[list[Path | None] | None, di
     return paths, {} if args.unmasked is None else {"unmasked": args.unmasked}
 
 
-def add_tile_arguments(parser: argparse.ArgumentParser) -> None:
-    """--tile SIZE / --no-tile: how a large photo is cut for a feed-forward network (stylecore.tiles)."""
+def add_tile_arguments(parser: argparse.ArgumentParser, *, size: int = TILE_SIZE, above: int = TILE_ABOVE) -> None:
+    """--tile SIZE / --no-tile: how a large photo is cut (stylecore.tiles; Gatys' own sizes: gatys_tiles)."""
     group = parser.add_mutually_exclusive_group()
     group.add_argument(
         "--tile",
         type=int,
         metavar="SIZE",
-        help=f"work in tiles of SIZE pixels (bounded memory; default: tiles of {TILE_SIZE} above {TILE_ABOVE} px)",
+        help=f"work in tiles of SIZE pixels (bounded memory; default: tiles of {size} above {above} px)",
     )
     group.add_argument("--no-tile", dest="tile", action="store_const", const=0, help="run the whole photo at once")
 

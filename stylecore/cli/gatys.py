@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ..errors import OptionError
 from ..gatys import INITS, OPTIMIZERS, POOLINGS, GatysConfig, run_files
+from ..gatys_tiles import TILE_ABOVE, TILE_SIZE, describe
 from ..layers import format_layers, parse_layers
 from .batch import add_batch_argument, expand, run_pairs
 from .common import (
@@ -17,6 +18,7 @@ from .common import (
     WEIGHTS_HELP,
     add_finish_arguments,
     add_mask_arguments,
+    add_tile_arguments,
     convert,
     finish_options,
     mask_options,
@@ -74,6 +76,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--init", metavar="{content,noise,style}", help=f"{', '.join(INITS)} (default {defaults.init})")
     parser.add_argument("--scales", metavar="N", help="coarse-to-fine scales, 1-4 (default 1)")
+    add_tile_arguments(parser, size=TILE_SIZE, above=TILE_ABOVE)
     parser.add_argument("--seed", metavar="N", help="random seed: the same seed gives the same result")
     parser.add_argument("--weights", metavar="SPEC", help=WEIGHTS_HELP)
     parser.add_argument("--device", metavar="{auto,cpu,cuda,mps}", help=DEVICE_HELP)
@@ -97,7 +100,7 @@ def config_from_args(args: argparse.Namespace) -> GatysConfig:
     for name in ("content_layers", "style_layers"):
         if getattr(args, name) is not None:
             options[name] = parse_layers(name.replace("_", "-"), getattr(args, name))
-    for name in ("optimizer", "init", "weights", "pooling"):
+    for name in ("optimizer", "init", "weights", "pooling", "tile"):
         if getattr(args, name) is not None:
             options[name] = getattr(args, name)
     if options.get("preview_every") and args.preview_dir is None:
@@ -118,7 +121,16 @@ def run(args: argparse.Namespace) -> int:
         )
     with progress_bar("gatys", args.preview_dir, preview_digits=5) as on_progress:
         record = run_files(
-            args.content, args.styles, args.output, config, device=args.device, on_progress=on_progress, masks=masks
+            args.content,
+            args.styles,
+            args.output,
+            config,
+            device=args.device,
+            on_progress=on_progress,
+            masks=masks,
+            on_forecast=lambda peak, seconds: print(
+                f"gatys: expects {describe(peak, seconds)} on this CPU", flush=True
+            ),
         )
     report_steps(args.output, record)
     return 0

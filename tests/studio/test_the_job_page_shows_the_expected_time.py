@@ -52,7 +52,7 @@ def test_with_history_it_scales_the_median_rate_to_the_chosen_size_and_steps(own
     )
 
     assert expected["seconds"] == pytest.approx(0.5 * 30)
-    assert expected["measured"] and expected["text"] == "about 15 s on this worker"
+    assert expected["measured"] and expected["text"].startswith("about 15 s on this worker, about ")
     two_scales = selectors.job_expected_time(
         GATYS, options={"size": 1000, "steps": 60, "scales": 2}, width=2000, height=1000
     )
@@ -67,6 +67,15 @@ def test_without_history_it_uses_this_devices_bench_figure(owner) -> None:  # no
     assert expected["seconds"] == pytest.approx(GATYS.timing.fallback["cpu"] * 60 * 256 * 192 / 1e6)
     assert not expected["measured"] and expected["text"].startswith("about ")
     assert "on this worker" not in expected["text"]
+
+
+def test_gatys_says_how_much_memory_it_needs_and_more_for_more_pixels(owner) -> None:  # noqa: ANN001
+    small, large = (
+        selectors.job_expected_time(GATYS, options={"size": size, "steps": 60, "scales": 1}, width=2000, height=1500)
+        for size in (512, 1024)
+    )
+    assert 0 < small["memory"] < large["memory"]
+    assert small["text"].endswith(f", about {small['memory'] / 1e9:.1f} GB of memory")
 
 
 def test_denoise_counts_its_fixed_size_steps_and_one_pass_over_the_photo(owner) -> None:  # noqa: ANN001
