@@ -225,6 +225,7 @@ def stylize(
     if not styles:
         raise OptionError("styles", "give at least one style image")
     region_masks.check_count(masks, len(styles))
+    masks = region_masks.masks_given(masks)
     blend = config.style_blend or (1.0,) * len(styles)
     if len(blend) != len(styles):
         raise OptionError("style_blend", f"gives {len(blend)} weights for {len(styles)} style images")
@@ -467,6 +468,7 @@ def run_files(
     if not styles:
         raise OptionError("styles", "give at least one style image")
     region_masks.check_count(masks, len(styles))
+    masks = region_masks.masks_given(masks)
     started = time.perf_counter()
     torch_device = pick_device(device)
     loaded = load_image(content, size=config.size)

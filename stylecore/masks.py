@@ -73,6 +73,11 @@ def check_count(masks: Sequence[object] | None, styles: int, what: str = "style"
         raise OptionError("masks", f"give one mask per {what} ({styles}), not {len(masks)}; use - for the rest")
 
 
+def masks_given(masks: Sequence[object] | None) -> Sequence[object] | None:
+    """The masks, or None when no entry is one (every style on "the rest": the run as without masks)."""
+    return masks if masks is not None and any(mask is not None for mask in masks) else None
+
+
 def load_masks(paths: Sequence[Path | None], size: tuple[int, int]) -> list[Tensor | None]:
     return [None if path is None else load_mask(path, size) for path in paths]
 

@@ -143,9 +143,10 @@ def run_files(
     results composited under feathered masks (masks.py). A run in tiles stopped between them saves
     nothing; its record says stopped."""
     styles = [Path(style)] if isinstance(style, (str, Path)) else [Path(path) for path in style]
+    region_masks.check_count(masks, len(styles))
+    masks = region_masks.masks_given(masks)
     if len(styles) > 1 and masks is None:
         raise OptionError("masks", "several styles need one mask each (or - for the rest)")
-    region_masks.check_count(masks, len(styles))
     decoder_name = decoder_name or Path(decoder).name
     output_format(output)
     started = time.perf_counter()

@@ -80,7 +80,7 @@ def add_mask_arguments(parser: argparse.ArgumentParser, what: str = "style") -> 
         "--mask",
         action="append",
         metavar="FILE",
-        help=f"a black-and-white picture, white where the {what} goes: one per {what}, in their order; "
+        help=f"a black-and-white picture, white where that {what} paints: one per {what}, in their order; "
         "- for what the other masks leave",
     )
     parser.add_argument(

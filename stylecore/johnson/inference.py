@@ -64,9 +64,10 @@ def run_files(
     models = [Path(model)] if isinstance(model, (str, Path)) else [Path(path) for path in model]
     names = [model_name] if isinstance(model_name, str) else list(model_name or [None] * len(models))
     names = [name or path.name for name, path in zip(names, models, strict=True)]
+    region_masks.check_count(masks, len(models), "model")
+    masks = region_masks.masks_given(masks)
     if len(models) > 1 and masks is None:
         raise OptionError("masks", "several models need one mask each (or - for the rest)")
-    region_masks.check_count(masks, len(models), "model")
     config = config or JohnsonConfig()
     output_format(output)
     started = time.perf_counter()

@@ -104,3 +104,5 @@ def test_one_all_white_mask_is_the_plain_run_and_no_masks_never_take_the_masked_
     monkeypatch.setattr(masks, "keep_photo", refuse)
     plain = gatys.stylize(content, [style], config, features=vgg).image
     torch.testing.assert_close(white, plain, atol=1e-4, rtol=0)
+    every_style_on_the_rest = gatys.stylize(content, [style], config, features=vgg, masks=[None]).image
+    assert torch.equal(every_style_on_the_rest, plain)  # no mask given: the plain run

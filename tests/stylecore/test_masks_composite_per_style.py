@@ -145,7 +145,7 @@ def test_chen_composites_two_styles(tmp_path: Path) -> None:
     assert record.params["styles"] == ["a.png", "b.png"] and record.params["masks"] == ["rest", "left.png"]
 
 
-@pytest.mark.parametrize("masks", [None, [None, None, None]])
+@pytest.mark.parametrize("masks", [None, [None, None], [None, None, None]])
 def test_a_mask_count_that_does_not_match_is_refused_first(tmp_path: Path, masks: list | None) -> None:
     models = [tmp_path / "never-read.safetensors"] * 2
     with pytest.raises(OptionError, match="mask"):
