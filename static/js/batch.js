@@ -5,6 +5,7 @@
   if (!grid || grid.dataset.finished === "true") return;
   const done = document.querySelector("[data-batch=done]");
   const cancel = document.querySelector("[data-batch=cancel]");
+  const expected = document.querySelector("[data-batch=expected]"); // how long it takes: moot once all are made
 
   function update(cell) {
     const el = grid.querySelector(`[data-cell="${cell.id}"]`);
@@ -37,6 +38,7 @@
         if (batch.finished) {
           grid.dataset.finished = "true";
           cancel.hidden = true;
+          if (expected) expected.hidden = true;
           return;
         }
       }

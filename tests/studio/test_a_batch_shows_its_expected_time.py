@@ -45,3 +45,6 @@ def test_the_batch_page_says_how_long_the_whole_batch_takes(owner, owner_client:
     assert selectors.batch_expected_time(selectors.batch_of(owner, batch.pk))["seconds"] == pytest.approx(4 * 30)
     page = owner_client.get(reverse("studio:batch_detail", args=[batch.pk])).content.decode()
     assert "the whole batch takes about 2 min on this worker" in page
+    services.batch_cancel(batch=batch, by=owner)  # every picture finished (cancelled): nothing left to wait for
+    page = owner_client.get(reverse("studio:batch_detail", args=[batch.pk])).content.decode()
+    assert "the whole batch takes" not in page
