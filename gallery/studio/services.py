@@ -344,6 +344,8 @@ def _judge_job(
             errors.setdefault(field, []).extend(messages)
     if errors:
         raise ValidationError(errors)
+    if not chosen_masks:  # what uncovered pixels become means nothing without masks: kept out of the job's options
+        cleaned.pop("unmasked", None)
     return JobRequest(entry, photo, chosen, cleaned, entry.work(cleaned, photo), chosen_masks)
 
 

@@ -200,3 +200,11 @@ def test_a_job_whose_mask_was_deleted_fails_with_a_plain_message(owner, photo, s
     services.job_execute(job_id=job.pk)
     job.refresh_from_db()
     assert (job.state, job.message) == (Job.State.FAILED, "An image this job needs was deleted before it ran.")
+
+
+def test_a_job_without_masks_keeps_no_unmasked_option(owner, upload_factory) -> None:  # noqa: ANN001
+    photo, style = upload_factory(owner), upload_factory(owner, kind="style")
+    job = services.job_create(
+        owner=owner, algorithm="gatys", content=photo, styles=[(style, 1.0)], options={"unmasked": "style"}
+    )
+    assert "unmasked" not in job.options  # it only means something with a mask
