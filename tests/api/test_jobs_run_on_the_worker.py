@@ -21,6 +21,15 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(240)]
 TINY = {"size": 32, "steps": 3, "optimizer": "adam", "scales": 1, "seed": 1}
 
 
+def run_client(folder, live_server, owner, *args: str) -> subprocess.CompletedProcess:  # noqa: ANN001
+    """examples/client.py in `folder` against the live server, signed in as `owner`, with the TINY options."""
+    options = [arg for name, value in TINY.items() for arg in ("--option", f"{name}={value}")]
+    command = [sys.executable, str(ROOT / "examples" / "client.py"), *args, "--url", live_server.url]
+    command += ["--username", owner.username, "--poll", "0.3", *options]
+    env = {**os.environ, "GALLERY_PASSWORD": PASSWORD}
+    return subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True, timeout=200)
+
+
 def test_a_job_created_through_the_api_completes_and_its_result_downloads(worker, owner_api, upload_image) -> None:  # noqa: ANN001
     content = upload_image("content")["id"]
     style = upload_image("style", "waves.png")["id"]
@@ -46,18 +55,7 @@ def test_a_job_created_through_the_api_completes_and_its_result_downloads(worker
 def test_the_example_client_runs_a_job_against_a_live_server(worker, live_server, owner, tmp_path) -> None:  # noqa: ANN001
     (tmp_path / "photo.png").write_bytes(image_bytes((40, 32)))
     (tmp_path / "style.png").write_bytes(image_bytes((32, 32), format="JPEG"))
-    options = [arg for name, value in TINY.items() for arg in ("--option", f"{name}={value}")]
-    command = [sys.executable, str(ROOT / "examples" / "client.py"), "photo.png", "style.png", "--url", live_server.url]
-    command += ["--username", owner.username, "--output", "out.png", "--poll", "0.3", *options]
-
-    run = subprocess.run(
-        command,
-        cwd=tmp_path,
-        env={**os.environ, "GALLERY_PASSWORD": PASSWORD},
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
+    run = run_client(tmp_path, live_server, owner, "photo.png", "style.png", "--output", "out.png")
 
     assert run.returncode == 0, run.stdout + run.stderr
     assert "job" in run.stdout and "succeeded" in run.stdout and "saved out.png" in run.stdout
@@ -69,18 +67,7 @@ def test_the_example_client_runs_a_batch_on_the_worker_and_saves_its_zip(worker,
         (tmp_path / folder).mkdir()
         for name in names:
             (tmp_path / folder / name).write_bytes(image_bytes((32, 32)))
-    options = [arg for name, value in TINY.items() for arg in ("--option", f"{name}={value}")]
-    command = [sys.executable, str(ROOT / "examples" / "client.py"), "--batch", "photos", "styles"]
-    command += ["--url", live_server.url, "--username", owner.username, "--poll", "0.3", *options]
-
-    run = subprocess.run(
-        command,
-        cwd=tmp_path,
-        env={**os.environ, "GALLERY_PASSWORD": PASSWORD},
-        capture_output=True,
-        text=True,
-        timeout=200,
-    )
+    run = run_client(tmp_path, live_server, owner, "--batch", "photos", "styles")
 
     assert run.returncode == 0, run.stdout + run.stderr
     assert "4 pictures queued" in run.stdout and "saved results.zip (4 of 4 pictures" in run.stdout
@@ -97,18 +84,7 @@ def test_the_example_client_sends_a_mask_and_the_job_runs_with_it(worker, live_s
     (tmp_path / "photo.png").write_bytes(image_bytes((40, 32)))
     (tmp_path / "style.png").write_bytes(image_bytes((32, 32)))
     (tmp_path / "harbour-sky.png").write_bytes(mask_bytes((20, 16)))  # any size: it is resized to the photo
-    options = [arg for name, value in TINY.items() for arg in ("--option", f"{name}={value}")]
-    command = [sys.executable, str(ROOT / "examples" / "client.py"), "photo.png", "style.png", "--url", live_server.url]
-    command += ["--username", owner.username, "--mask", "harbour-sky.png", "--poll", "0.3", *options]
-
-    run = subprocess.run(
-        command,
-        cwd=tmp_path,
-        env={**os.environ, "GALLERY_PASSWORD": PASSWORD},
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
+    run = run_client(tmp_path, live_server, owner, "photo.png", "style.png", "--mask", "harbour-sky.png")
 
     assert run.returncode == 0, run.stdout + run.stderr
     assert "uploaded harbour-sky.png as mask image" in run.stdout and "saved result.png" in run.stdout
