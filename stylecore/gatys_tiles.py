@@ -21,6 +21,7 @@ import torch
 
 from . import tiles
 from .errors import StylecoreError
+from .progress import duration
 
 # Automatic tiles above this side: a whole 1024 px run peaks at 2.2 GB, a 2048 px one at 5.9 GB; in tiles of
 # 768 px (3 x 3 at 2048 px, 15% more pixels) 3.1 GB (bench/README.md, "Gatys at high resolution").
@@ -136,11 +137,3 @@ def check_memory(config: object, content_size: tuple[int, int]) -> tuple[int, fl
 
 def gigabytes(size: float) -> str:
     return f"{size / 1e9:.1f} GB"
-
-
-def duration(seconds: float) -> str:
-    if seconds < 60:
-        return f"{max(1, round(seconds))} s"
-    if seconds < 3600:
-        return f"{round(seconds / 60)} min"
-    return f"{seconds / 3600:.1f} h"

@@ -94,3 +94,14 @@ def stops_inside(network: nn.Module, on_progress: ProgressCallback | None) -> It
     finally:
         for handle in handles:
             handle.remove()
+
+
+def duration(seconds: float) -> str:
+    """How long, in the words a person estimates in: "7 s", "35 s", "4 min", "5.5 h" (under a minute, to 5 s)."""
+    if seconds < 10:
+        return f"{max(1, round(seconds))} s"
+    if seconds < 55:
+        return f"{5 * round(seconds / 5)} s"
+    if seconds < 3600:
+        return f"{max(1, round(seconds / 60))} min"
+    return f"{round(seconds / 3600, 1):g} h"

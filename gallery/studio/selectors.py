@@ -24,6 +24,7 @@ from gallery.stylemodels.models import StyleModel
 from stylecore.devices import pick_device
 from stylecore.errors import OptionError
 from stylecore.features import weights_status
+from stylecore.progress import duration
 
 from . import algorithms
 from .models import Album, Batch, Job, JobMask, JobStyle, Result, Upload, Visibility
@@ -196,7 +197,7 @@ def jobs_expected_time(
         for options, width, height in jobs
     )
     seconds = rate.seconds_per_unit * units
-    text = f"about {_duration(seconds)}" + (" on this worker" if rate.measured else "")
+    text = f"about {duration(seconds)}" + (" on this worker" if rate.measured else "")
     memory = None  # the jobs run one at a time: the largest one's peak
     if entry.timing.memory is not None:
         peaks = [entry.timing.memory(options, width, height) for options, width, height in jobs]
@@ -212,16 +213,6 @@ def batch_expected_time(batch: Batch) -> dict[str, Any] | None:
     entry = algorithms.REGISTRY.get(batch.algorithm)
     jobs = [(job.options, job.content.width, job.content.height) for job in batch_jobs(batch) if job.content]
     return jobs_expected_time(entry, jobs) if entry is not None and jobs else None
-
-
-def _duration(seconds: float) -> str:
-    if seconds < 10:
-        return f"{max(1, round(seconds))} s"
-    if seconds < 55:
-        return f"{5 * round(seconds / 5)} s"
-    if seconds < 3600:
-        return f"{max(1, round(seconds / 60))} min"
-    return f"{round(seconds / 3600, 1):g} h"
 
 
 def queue_positions() -> QueuePositions:

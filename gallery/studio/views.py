@@ -337,7 +337,7 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "batch": batch,
         "progress": progress,
         "rows": selectors.batch_rows(progress),
-        "expected": selectors.batch_expected_time(batch),
+        "expected": None if progress["finished"] else selectors.batch_expected_time(batch),
     }
     return render(request, "studio/batch_detail.html", context)
 

@@ -60,7 +60,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    masks, mask_config = mask_options(args)
+    masks = mask_options(args)
     config = ChenConfig(
         patch=args.patch,
         stride=args.stride,
@@ -69,7 +69,6 @@ def _run(args: argparse.Namespace) -> int:
         search=args.search,
         tile=args.tile,
         **finish_options(args),
-        **mask_config,
     )
     if args.batch:
         return run_pairs(

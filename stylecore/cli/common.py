@@ -67,10 +67,12 @@ def add_finish_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def finish_options(args: argparse.Namespace) -> dict:
-    """FinishOptions' fields from the parsed arguments."""
+    """FinishOptions' fields from the parsed arguments (`unmasked` where the command takes masks)."""
     options: dict = {"preserve_colors": args.preserve_colors}
     if args.strength is not None:
         options["strength"] = convert("strength", args.strength, float)
+    if getattr(args, "unmasked", None) is not None:
+        options["unmasked"] = args.unmasked
     return options
 
 
@@ -88,12 +90,11 @@ def add_mask_arguments(parser: argparse.ArgumentParser, what: str = "style") -> 
     )
 
 
-def mask_options(args: argparse.Namespace) -> tuple[list[Path | None] | None, dict]:
-    """The --mask files (None for -) and the config's `unmasked` field, if given."""
+def mask_options(args: argparse.Namespace) -> list[Path | None] | None:
+    """The --mask files (None for -), or None without any."""
     if args.mask and args.batch:
         raise OptionError("mask", "masks are for one picture, not with --batch")
-    paths = [None if text == "-" else Path(text) for text in args.mask] if args.mask else None
-    return paths, {} if args.unmasked is None else {"unmasked": args.unmasked}
+    return [None if text == "-" else Path(text) for text in args.mask] if args.mask else None
 
 
 def add_tile_arguments(parser: argparse.ArgumentParser, *, size: int = TILE_SIZE, above: int = TILE_ABOVE) -> None:

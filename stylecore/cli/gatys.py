@@ -90,7 +90,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def config_from_args(args: argparse.Namespace) -> GatysConfig:
-    options: dict = mask_options(args)[1]
+    options: dict = {}
     for name in (*_INTS, *_FLOATS):
         text = getattr(args, name)
         if text is not None:
@@ -110,7 +110,7 @@ def config_from_args(args: argparse.Namespace) -> GatysConfig:
 
 def run(args: argparse.Namespace) -> int:
     config = config_from_args(args)
-    masks = mask_options(args)[0]
+    masks = mask_options(args)
     if args.batch:
         return run_pairs(
             "gatys",

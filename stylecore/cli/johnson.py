@@ -70,7 +70,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    masks, mask_config = mask_options(args)
+    masks = mask_options(args)
     models = [*args.model, *args.more_models]
     if args.batch:  # MODELs and CONTENT may be folders: every photo through every model
         config = JohnsonConfig(size=args.size, tile=args.tile, **finish_options(args))
@@ -88,7 +88,7 @@ def _run(args: argparse.Namespace) -> int:
             models if len(models) > 1 else models[0],
             args.content,
             args.output,
-            JohnsonConfig(size=args.size, tile=args.tile, **finish_options(args), **mask_config),
+            JohnsonConfig(size=args.size, tile=args.tile, **finish_options(args)),
             device=args.device,
             on_progress=on_progress,
             masks=masks,
