@@ -28,12 +28,24 @@ def result_pages_version() -> int:
     return cache.get_or_set(RESULT_PAGES_KEY, time.time_ns, timeout=None)
 
 
+# Saves of only these fields change nothing the cached parts show: logging in (Django saves the user's last_login)
+# would otherwise empty the gallery's and every result page's cache for everyone.
+NOT_SHOWN = frozenset({"last_login"})
+
+
+def _shows(signal: dict[str, Any]) -> bool:
+    fields = signal.get("update_fields")
+    return not fields or not fields <= NOT_SHOWN
+
+
 def gallery_changed(**signal: Any) -> None:
-    cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+    if _shows(signal):
+        cache.set(VERSION_KEY, time.time_ns(), timeout=None)
 
 
 def result_pages_changed(**signal: Any) -> None:
-    cache.set(RESULT_PAGES_KEY, time.time_ns(), timeout=None)
+    if _shows(signal):
+        cache.set(RESULT_PAGES_KEY, time.time_ns(), timeout=None)
 
 
 def refresh_on_change(receiver: Any, *models: type[Model]) -> None:

@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 
 from gallery.studio import services
-from gallery.studio.models import Visibility
+from gallery.studio.models import Result, Visibility
 
 pytestmark = pytest.mark.django_db
 
@@ -49,3 +49,19 @@ def test_cards_come_from_the_cache_until_the_public_results_change(owner, result
 
     services.result_delete(result=second, by=owner)
     assert "Nothing public yet" in gallery(client)[0]
+
+
+def test_logging_in_keeps_the_cached_cards_and_result_pages(owner, result_factory) -> None:  # noqa: ANN001
+    """Django saves the user's last_login at every log-in, which nothing cached shows."""
+    result = result_factory(owner, visibility=Visibility.PUBLIC, title="Harbour at dusk")
+    gallery(Client())
+    Client().get(result.get_absolute_url())
+    Result.objects.filter(pk=result.pk).update(title="Changed behind its back")  # no signal: only a re-render shows it
+
+    Client().force_login(owner)  # saves last_login, as the log-in page does
+
+    assert gallery(Client())[1] is False
+    assert "<h1>Harbour at dusk</h1>" in Client().get(result.get_absolute_url()).content.decode()
+    owner.save()  # any other save of the person still refreshes both
+    assert gallery(Client())[1] is True
+    assert "<h1>Changed behind its back</h1>" in Client().get(result.get_absolute_url()).content.decode()
