@@ -126,7 +126,6 @@ WEB_THREADS = env_int("WEB_THREADS", 8)
 # uvicorn's C parser (httptools) and event loop (uvloop); "h11" and "asyncio" are the pure-Python ones
 WEB_HTTP = os.environ.get("WEB_HTTP", "httptools")
 WEB_LOOP = os.environ.get("WEB_LOOP", "uvloop")
-WEB_SERVER = os.environ.get("WEB_SERVER", "uvicorn")
 conn_max_age = 60
 if os.environ.get("DATABASE_URL"):
     DATABASES = {

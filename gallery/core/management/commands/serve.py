@@ -10,7 +10,6 @@ third of a small request's server CPU (bench/README.md, "Load").
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import uvicorn
@@ -40,9 +39,6 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, addrport: str, reload: bool, workers: int, **options: Any) -> None:
         host, port = parse_addrport(addrport)
-        if settings.WEB_SERVER == "granian":
-            serve_granian(host, port, reload, workers)
-            return
         uvicorn.run(
             "gallery.asgi:application",
             host=host,
@@ -59,22 +55,3 @@ class Command(BaseCommand):
             # one log line per request cost ~10% of a small request's CPU; production's HTTPS proxy logs requests
             access_log=settings.DEBUG,
         )
-
-
-def serve_granian(host: str, port: int, reload: bool, workers: int) -> None:
-    from granian import Granian
-
-    Granian(
-        "gallery.asgi:application",
-        address=host,
-        port=port,
-        interface="asginl",  # Django speaks no lifespan protocol
-        workers=workers,
-        loop="uvloop",
-        http="1",
-        runtime_mode=os.environ.get("GRANIAN_RUNTIME_MODE", "auto"),
-        backpressure=int(os.environ.get("GRANIAN_BACKPRESSURE", "0")) or None,
-        reload=reload,
-        reload_paths=[settings.BASE_DIR / "gallery", settings.BASE_DIR / "stylecore"] if reload else None,
-        log_access=settings.DEBUG,
-    ).serve()
