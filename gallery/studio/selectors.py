@@ -97,10 +97,17 @@ def job_masks_shown(job: Job) -> list[tuple[Upload, str]]:
     ]
 
 
+# What job_progress shows and QueuedRun.from_db's staleness check reads: a poll parses no options or records.
+PROGRESS_FIELDS = (
+    "state", "cancel_requested", "message", "step", "total", "stage", "losses", "eta_seconds",
+    "heartbeat_at", "created_at", "started_at", "finished_at", "preview", "partial_record",
+)  # fmt: skip
+
+
 def job_progress_of(user: User, pk: int) -> Job:
     """The job with what job_progress reads (its result) and nothing more: the job page polls it."""
     jobs = Job.objects.filter(owner_id=user.pk) if user.is_authenticated else Job.objects.none()
-    job = one(jobs.select_related("result").filter(pk=pk))
+    job = one(jobs.select_related("result").only(*PROGRESS_FIELDS, "result__share_token").filter(pk=pk))
     if job is None:
         raise Http404("No such job.")
     return job
@@ -379,6 +386,22 @@ def result_for_viewer(user: User, token: str) -> Result:
         )
     )
     return _visible(user, result, "result")
+
+
+def result_row_for_viewer(user: User, token: str) -> Result:
+    """The result alone, no joins: what its page needs besides its cached pictures and facts, and its files."""
+    return _visible(user, one(Result.objects.filter(share_token=token)), "result")
+
+
+def result_source_job(result: Result) -> Job | None:
+    """result.source_job with its photo, styles and masks (what a result page's pictures show), read on demand."""
+    if result.job_id is not None:
+        jobs = Job.objects.filter(pk=result.job_id)
+    elif result.derived_from_id is not None:
+        jobs = Job.objects.filter(result__pk=result.derived_from_id)
+    else:
+        return None
+    return one(_jobs_with_inputs(jobs))
 
 
 def result_for_owner(user: User, token: str) -> Result:
