@@ -6,6 +6,7 @@ so other people cannot tell the two apart.
 
 from __future__ import annotations
 
+import functools
 import statistics
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -104,10 +105,17 @@ PROGRESS_FIELDS = (
 )  # fmt: skip
 
 
+@functools.cache
+def _job_progress_sql() -> str:
+    """job_progress_of's query, written by the ORM once: the job page polls it every second or two, and compiling
+    it took longer than running it (bench/README.md, "Load"). Its parameters: the owner's id, the job's id."""
+    return Job.objects.only(*PROGRESS_FIELDS).filter(owner_id=0).filter(pk=0).order_by()[:1].query.sql_with_params()[0]
+
+
 def job_progress_of(user: User, pk: int) -> Job:
-    """The job with what job_progress reads (its result) and nothing more: the job page polls it."""
-    jobs = Job.objects.filter(owner_id=user.pk) if user.is_authenticated else Job.objects.none()
-    job = one(jobs.select_related("result").only(*PROGRESS_FIELDS, "result__share_token").filter(pk=pk))
+    """The job with what job_progress reads and nothing more (its result is read once it finished): the job page
+    polls it."""
+    job = next(iter(Job.objects.raw(_job_progress_sql(), [user.pk, pk])), None) if user.is_authenticated else None
     if job is None:
         raise Http404("No such job.")
     return job
