@@ -207,8 +207,11 @@ def run_queue_position(run: QueuedRun, positions: QueuePositions | None = None) 
     if positions is not None:
         return positions.get((type(run), run.pk))
     # One run (a job page's poll): count the runs ahead of it rather than read and sort the whole queue.
+    models = tuple(run_models())
     with connection.cursor() as cursor:
-        cursor.execute(_position_sql(type(run), tuple(run_models())), _position_params(run.pk))
+        cursor.execute(
+            _position_sql(type(run), models), [RunState.QUEUED.value] * len(models) + [run.pk, RunState.QUEUED.value]
+        )
         row = cursor.fetchone()
     return row[0] if row else None
 
@@ -234,10 +237,6 @@ def _position_sql(model: type[QueuedRun], models: tuple[type[QueuedRun], ...]) -
         f"SELECT 1 + {' + '.join(counts)} FROM (SELECT {rnd}, {at}, {quote(model._meta.pk.column)} AS pk"
         f" FROM {quote(model._meta.db_table)} WHERE {quote(model._meta.pk.column)} = %s AND {state} = %s) me"
     )
-
-
-def _position_params(pk: int) -> list[Any]:
-    return [RunState.QUEUED.value] * len(run_models()) + [pk, RunState.QUEUED.value]
 
 
 # --- Writes ------------------------------------------------------------------------------------

@@ -94,3 +94,10 @@ def test_a_cached_page_reads_the_result_alone_and_a_redrawn_one_its_inputs(
         assert page(Client(), result) == first
     studio = [query["sql"] for query in cached.captured_queries if "studio_" in query["sql"]]
     assert len(studio) == 1 and "JOIN" not in studio[0], studio  # the result's row: no job, photo, styles or masks
+
+
+def test_a_result_whose_job_was_deleted_still_shows_its_picture(owner, result_factory) -> None:  # noqa: ANN001
+    result = result_factory(owner, visibility=Visibility.PUBLIC, title="Harbour at dusk")
+    result.job.delete()  # as the admin may: the result stays, its inputs are no longer known
+    shown = page(Client(), result)
+    assert "<h1>Harbour at dusk</h1>" in shown and "Result · 32×32" in shown and "Photo ·" not in shown
