@@ -25,6 +25,7 @@ writer of that state.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import socket
@@ -203,7 +204,39 @@ def run_queue_position(run: QueuedRun, positions: QueuePositions | None = None) 
     or it left the queue meanwhile."""
     if run.state != RunState.QUEUED:
         return None
-    return (run_queue_positions() if positions is None else positions).get((type(run), run.pk))
+    if positions is not None:
+        return positions.get((type(run), run.pk))
+    # One run (a job page's poll): count the runs ahead of it rather than read and sort the whole queue.
+    models = tuple(run_models())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _position_sql(type(run), models), [RunState.QUEUED.value] * len(models) + [run.pk, RunState.QUEUED.value]
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+@functools.cache
+def _position_sql(model: type[QueuedRun], models: tuple[type[QueuedRun], ...]) -> str:
+    """1 + the queued runs of every type ahead of one run, by its place as stored now (no row once it left the
+    queue): waiting_in_order's (round, queued_at, rank of its type, pk), as SQL."""
+    quote = connection.ops.quote_name
+    rnd, at, state = (quote(model._meta.get_field(name).column) for name in ("queue_round", "queued_at", "state"))
+    rank = models.index(model)
+    counts = []
+    for other_rank, other in enumerate(models):
+        if other_rank == rank:  # same type: pk breaks a tie of queued_at
+            same_round = f"(w.{at} < me.{at} OR (w.{at} = me.{at} AND w.{quote(other._meta.pk.column)} < me.pk))"
+        else:  # a type ranked before it wins a tie of queued_at, one after it loses it
+            same_round = f"w.{at} {'<=' if other_rank < rank else '<'} me.{at}"
+        counts.append(
+            f"(SELECT COUNT(*) FROM {quote(other._meta.db_table)} w WHERE w.{state} = %s"
+            f" AND (w.{rnd} < me.{rnd} OR (w.{rnd} = me.{rnd} AND {same_round})))"
+        )
+    return (
+        f"SELECT 1 + {' + '.join(counts)} FROM (SELECT {rnd}, {at}, {quote(model._meta.pk.column)} AS pk"
+        f" FROM {quote(model._meta.db_table)} WHERE {quote(model._meta.pk.column)} = %s AND {state} = %s) me"
+    )
 
 
 # --- Writes ------------------------------------------------------------------------------------

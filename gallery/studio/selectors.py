@@ -6,6 +6,7 @@ so other people cannot tell the two apart.
 
 from __future__ import annotations
 
+import functools
 import statistics
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -97,10 +98,24 @@ def job_masks_shown(job: Job) -> list[tuple[Upload, str]]:
     ]
 
 
+# What job_progress shows and QueuedRun.from_db's staleness check reads: a poll parses no options or records.
+PROGRESS_FIELDS = (
+    "state", "cancel_requested", "message", "step", "total", "stage", "losses", "eta_seconds",
+    "heartbeat_at", "created_at", "started_at", "finished_at", "preview", "partial_record",
+)  # fmt: skip
+
+
+@functools.cache
+def _job_progress_sql() -> str:
+    """job_progress_of's query, written by the ORM once: the job page polls it every second or two, and compiling
+    it took longer than running it (bench/README.md, "Load"). Its parameters: the owner's id, the job's id."""
+    return Job.objects.only(*PROGRESS_FIELDS).filter(owner_id=0).filter(pk=0).order_by()[:1].query.sql_with_params()[0]
+
+
 def job_progress_of(user: User, pk: int) -> Job:
-    """The job with what job_progress reads (its result) and nothing more: the job page polls it."""
-    jobs = Job.objects.filter(owner_id=user.pk) if user.is_authenticated else Job.objects.none()
-    job = one(jobs.select_related("result").filter(pk=pk))
+    """The job with what job_progress reads and nothing more (its result is read once it finished): the job page
+    polls it."""
+    job = next(iter(Job.objects.raw(_job_progress_sql(), [user.pk, pk])), None) if user.is_authenticated else None
     if job is None:
         raise Http404("No such job.")
     return job
@@ -379,6 +394,22 @@ def result_for_viewer(user: User, token: str) -> Result:
         )
     )
     return _visible(user, result, "result")
+
+
+def result_row_for_viewer(user: User, token: str) -> Result:
+    """The result alone, no joins: what its page needs besides its cached pictures and facts, and its files."""
+    return _visible(user, one(Result.objects.filter(share_token=token)), "result")
+
+
+def result_source_job(result: Result) -> Job | None:
+    """result.source_job with its photo, styles and masks (what a result page's pictures show), read on demand."""
+    if result.job_id is not None:
+        jobs = Job.objects.filter(pk=result.job_id)
+    elif result.derived_from_id is not None:
+        jobs = Job.objects.filter(result__pk=result.derived_from_id)
+    else:
+        return None
+    return one(_jobs_with_inputs(jobs))
 
 
 def result_for_owner(user: User, token: str) -> Result:

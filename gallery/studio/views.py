@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -375,15 +376,17 @@ def result_list(request: HttpRequest) -> HttpResponse:
 
 
 def result_detail(request: HttpRequest, token: str) -> HttpResponse:
-    result = visible_or_login(request, lambda: selectors.result_for_viewer(request.user, token))
+    result = visible_or_login(request, lambda: selectors.result_row_for_viewer(request.user, token))
     if isinstance(result, HttpResponse):
         return result
     owner = is_owner(request.user, result)
+    job = functools.cache(lambda: selectors.result_source_job(result))
     context = {
         "result": result,
         "is_owner": owner,
-        "job": result.source_job,
-        "masks": selectors.job_masks_shown(result.source_job) if result.source_job else [],
+        # Called by the template only when it draws the cached pictures again: a cached page reads no inputs.
+        "job": job,
+        "masks": lambda: selectors.job_masks_shown(job()) if job() else [],
         "edit_form": ResultForm(initial={"title": result.title, "visibility": result.visibility}) if owner else None,
         "albums": selectors.albums_of(request.user) if owner else (),
         "in_albums": result.albums.filter(owner_id=request.user.pk) if owner else (),
@@ -395,7 +398,7 @@ def result_detail(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_GET
 def result_file(request: HttpRequest, token: str, variant: str) -> HttpResponse:
-    result = visible_or_login(request, lambda: selectors.result_for_viewer(request.user, token))
+    result = visible_or_login(request, lambda: selectors.result_row_for_viewer(request.user, token))
     if isinstance(result, HttpResponse):
         return result
     if variant not in ("image", "thumb", "download", "full", "photo") or (

@@ -113,5 +113,6 @@ def test_the_video_compare_and_training_lists_need_no_more_queries_for_more_item
 def test_the_job_pages_poll_reads_no_more_than_it_shows(owner, add_items) -> None:  # noqa: ANN001
     add_items(3)
     job = Job.objects.filter(owner=owner, state=Job.State.QUEUED).first()
-    # the session, the user, the job with its result, the queue (jobs, then training runs): not its photo or styles
-    assert queries(client_for(owner), f"/jobs/{job.pk}/progress.json") == 5
+    # the session, the user, the job with its result, its queue position (one count of every run type's queue):
+    # not its photo or styles, nor the whole queue
+    assert queries(client_for(owner), f"/jobs/{job.pk}/progress.json") == 4

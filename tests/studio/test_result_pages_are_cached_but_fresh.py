@@ -5,10 +5,12 @@ video result's video. Forms with their CSRF tokens are never cached."""
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from gallery.studio import services
-from gallery.studio.models import Result, Upload, Visibility
+from gallery.studio.models import JobMask, Result, Upload, Visibility
 from tests.conftest import client_for
 from tests.video.conftest import video_factory, video_result_factory  # noqa: F401  fixtures
 
@@ -74,3 +76,28 @@ def test_a_video_results_page_follows_its_video(owner, video_result_factory) -> 
     video.title = "Harbour walk"
     video.save()  # as the admin renames it
     assert "Original · Harbour walk" in page(Client(), result)
+
+
+def test_a_cached_page_reads_the_result_alone_and_a_redrawn_one_its_inputs(
+    owner, result_factory, upload_factory
+) -> None:  # noqa: ANN001
+    result = result_factory(owner, visibility=Visibility.PUBLIC, title="Harbour at dusk")
+    mask = upload_factory(owner, kind="mask", name="sky.png")
+    JobMask.objects.create(job=result.job, upload=mask, position=0)
+    style = Upload.objects.get(style_jobs__job=result.job)
+    with CaptureQueriesContext(connection) as drawn:
+        first = page(Client(), result)
+    assert f"Style · {style.title}" in first and f"Mask · {mask.title} · for {style.title}" in first
+    assert any("studio_jobmask" in query["sql"] for query in drawn.captured_queries)
+
+    with CaptureQueriesContext(connection) as cached:
+        assert page(Client(), result) == first
+    studio = [query["sql"] for query in cached.captured_queries if "studio_" in query["sql"]]
+    assert len(studio) == 1 and "JOIN" not in studio[0], studio  # the result's row: no job, photo, styles or masks
+
+
+def test_a_result_whose_job_was_deleted_still_shows_its_picture(owner, result_factory) -> None:  # noqa: ANN001
+    result = result_factory(owner, visibility=Visibility.PUBLIC, title="Harbour at dusk")
+    result.job.delete()  # as the admin may: the result stays, its inputs are no longer known
+    shown = page(Client(), result)
+    assert "<h1>Harbour at dusk</h1>" in shown and "Result · 32×32" in shown and "Photo ·" not in shown

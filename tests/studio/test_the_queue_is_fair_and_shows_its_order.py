@@ -9,6 +9,7 @@ import dataclasses
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from gallery.core import runs
 from gallery.studio import algorithms, selectors, services
@@ -109,3 +110,35 @@ def test_a_cancelled_jobs_task_runs_the_next_one_in_line(owner, queue_job, start
     assert positions([second]) == [1]
     assert runs.run_next() is True and started == [second.pk]  # the cancelled job's task, say
     assert runs.run_next() is False  # the second job's own task finds nothing left
+
+
+def test_one_runs_counted_position_agrees_with_the_whole_queue(owner, other_user, staff_user):  # noqa: ANN001
+    """The job page's poll counts the runs ahead of one run (SQL); lists read the whole queue: the same places
+    for jobs and training runs in several rounds, with tied queue times, requeued runs and finished ones."""
+    at = timezone.now()
+    tick = timezone.timedelta(seconds=1)
+    made: list[runs.QueuedRun] = []
+    # (type, round, queued seconds, state): ties in round and time across and within types
+    plan = [
+        ("job", 1, 0, "queued"), ("training", 0, 2, "queued"), ("job", 0, 2, "queued"), ("job", 0, 2, "queued"),
+        ("training", 1, 0, "queued"), ("job", 0, 1, "running"), ("training", 0, 1, "queued"),
+        ("job", 2, 0, "queued"), ("job", 0, 0, "cancelled"), ("training", 0, 2, "queued"), ("job", 1, 3, "queued"),
+    ]  # fmt: skip
+    for i, (kind, round_, seconds, state) in enumerate(plan):
+        fields = {"queue_round": round_, "queued_at": at + seconds * tick, "state": state}
+        if i % 3 == 0:
+            fields["requeued_at"] = at + 5 * tick  # given a new task by the sweep: its place stays
+        if kind == "job":
+            made.append(Job.objects.create(owner=(owner, other_user)[i % 2], algorithm="gatys", **fields))
+        else:
+            made.append(TrainingRun.objects.create(name=f"Run {i}", created_by=staff_user, **fields))
+
+    everyone = runs.run_queue_positions()
+    assert sorted(everyone.values()) == list(range(1, 10))
+    for run in made:
+        assert runs.run_queue_position(run) == everyone.get((type(run), run.pk)), run
+
+    # Loaded while queued, started before its position is counted: no position, as in the whole queue's.
+    waiting = next(run for run in made if run.state == "queued")
+    type(waiting).objects.filter(pk=waiting.pk).update(state="running")
+    assert runs.run_queue_position(waiting) is None
