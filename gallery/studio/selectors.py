@@ -72,19 +72,57 @@ def job_of(user: User, pk: int) -> Job:
     return job
 
 
+# The columns the API's job list shows or its progress reads (stale check, preview, a partial picture kept).
+JOB_BRIEF_FIELDS = (
+    "id", "algorithm", "options", "content_id", "state", "cancel_requested", "message", "step", "total", "stage",
+    "losses", "eta_seconds", "heartbeat_at", "created_at", "started_at", "finished_at", "preview", "partial_record",
+)  # fmt: skip
+
+
 def jobs_brief_of(user: User) -> QuerySet[Job]:
-    """The user's jobs with what the API's job list reads (the result, the styles' ids and weights), not the
-    photo and style rows the pages show."""
+    """The user's jobs with only what the API's job list reads (its result's token, not the result), for
+    job_inputs_of: no photo and style rows, no prefetched managers (which cost more than the page's query)."""
     jobs = Job.objects.filter(owner_id=user.pk) if user.is_authenticated else Job.objects.none()
-    return jobs.select_related("result").prefetch_related("job_styles", "job_masks")
+    return jobs.select_related("result").only(*JOB_BRIEF_FIELDS, "result__share_token")
+
+
+@dataclass(frozen=True)
+class JobInputs:
+    """A job's style images with their weights, and its masks (job_mask_ids), as ids."""
+
+    styles: list[tuple[int | None, float]]
+    masks: list[int | None]
+
+
+def _mask_ids(masks: Mapping[int, int | None], styles: int) -> list[int | None]:
+    if not masks:
+        return []
+    return [masks.get(index) for index in range(max(styles, 1))]
 
 
 def job_mask_ids(job: Job) -> list[int | None]:
     """The mask image of each style (or of the model), None where there is none; [] for a job without masks."""
-    masks = {m.position: m.upload_id for m in job.job_masks.all()}
-    if not masks:
-        return []
-    return [masks.get(index) for index in range(max(len(job.job_styles.all()), 1))]
+    return _mask_ids({m.position: m.upload_id for m in job.job_masks.all()}, len(job.job_styles.all()))
+
+
+def job_inputs(job: Job) -> JobInputs:
+    return JobInputs([(s.upload_id, s.weight) for s in job.job_styles.all()], job_mask_ids(job))
+
+
+def job_inputs_of(job_ids: Iterable[int]) -> dict[int, JobInputs]:
+    """job_inputs of many jobs from two plain queries (a page of the API's job list)."""
+    ids = list(job_ids)
+    styles: dict[int, list[tuple[int | None, float]]] = {pk: [] for pk in ids}
+    for job_id, upload_id, weight in JobStyle.objects.filter(job_id__in=ids).values_list(
+        "job_id", "upload_id", "weight"
+    ):
+        styles[job_id].append((upload_id, weight))  # in JobStyle's order (position)
+    masks: dict[int, dict[int, int | None]] = {pk: {} for pk in ids}
+    for job_id, position, upload_id in JobMask.objects.filter(job_id__in=ids).values_list(
+        "job_id", "position", "upload_id"
+    ):
+        masks[job_id][position] = upload_id
+    return {pk: JobInputs(styles[pk], _mask_ids(masks[pk], len(styles[pk]))) for pk in ids}
 
 
 def job_masks_shown(job: Job) -> list[tuple[Upload, str]]:

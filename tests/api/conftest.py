@@ -22,10 +22,13 @@ def api_for(user) -> APIClient:  # noqa: ANN001
 
 @pytest.fixture(autouse=True)
 def _fresh_throttles() -> None:
-    """Throttle counts live in the cache: each test starts with none."""
+    """Throttle counts live in the cache (and a high rate's batch in the process): each test starts with none."""
     from django.core.cache import cache
 
+    from gallery.api.throttles import forget_batches
+
     cache.clear()
+    forget_batches()
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from rest_framework.renderers import JSONRenderer
 from gallery.api.views.jobs import JobOutputSerializer, job_data
 from gallery.api.views.results import ResultOutputSerializer
 from gallery.studio import selectors, services
-from gallery.studio.models import Job, Visibility
+from gallery.studio.models import Job, JobMask, JobStyle, Visibility
 
 pytestmark = pytest.mark.django_db
 
@@ -30,8 +30,14 @@ def items(response) -> str:  # noqa: ANN001
     return json.dumps(response.json()["results"], separators=(",", ":"), ensure_ascii=False)
 
 
-def test_the_job_list_matches_the_job_serializer(owner, owner_api, result_factory, monkeypatch) -> None:  # noqa: ANN001
+def test_the_job_list_matches_the_job_serializer(owner, owner_api, result_factory, upload_factory, monkeypatch) -> None:  # noqa: ANN001
     done = result_factory(owner, title="Done").job
+    masked = Job.objects.create(owner=owner, algorithm="gatys", content=done.content, state=Job.State.SUCCEEDED)
+    for position, weight in enumerate((1.0, 0.5)):
+        JobStyle.objects.create(
+            job=masked, upload=upload_factory(owner, kind="style"), weight=weight, position=position
+        )
+    JobMask.objects.create(job=masked, upload=upload_factory(owner, kind="mask"), position=1)  # the first: the rest
     running = Job.objects.create(
         owner=owner,
         algorithm="gatys",
@@ -56,7 +62,7 @@ def test_the_job_list_matches_the_job_serializer(owner, owner_api, result_factor
     response = owner_api.get("/api/v1/jobs/")
     assert response.status_code == 200
     listed = response.json()["results"]
-    assert len(listed) == 4
+    assert len(listed) == 5
     request = response.renderer_context["request"]
     positions = selectors.queue_positions()
     jobs = list(selectors.jobs_brief_of(owner))
@@ -65,6 +71,8 @@ def test_the_job_list_matches_the_job_serializer(owner, owner_api, result_factor
     assert [item["id"] for item in listed] == [job.pk for job in jobs]
     assert {item["state"] for item in listed} == {"queued", "running", "succeeded", "failed"}
     assert next(item for item in listed if item["id"] == running.pk)["losses"] == {"style": 12.5, "content": 3.0}
+    assert next(item for item in listed if item["id"] == masked.pk)["masks"][0] is None
+    assert [style["weight"] for style in next(item for item in listed if item["id"] == masked.pk)["styles"]] == [1, 0.5]
 
 
 def test_the_result_lists_match_the_result_serializer(owner, owner_api, result_factory, layered_result) -> None:  # noqa: ANN001
