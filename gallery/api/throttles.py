@@ -9,10 +9,11 @@ are estimated as this window's count plus the previous window's, weighted by the
 last period (exact when requests come evenly). DRF's own throttle keeps every request's time for the whole period
 (up to 20,000 for the per-user rate), read, unpickled and written back on every API request.
 
-A high rate (BATCH_SHARE of it is 2 or more: the per-user 20,000/hour) counts in each process and adds to the shared
-count in batches of that size, so only one request in a batch reads and writes the shared cache. Bounded error:
-each process may allow up to one batch beyond what the others have counted (2 processes, 20,000/hour: 400 more),
-and a batch not yet added when its window ends is not counted. Low rates (uploads, jobs, logins) count exactly.
+A high rate (BATCH_SHARE of it is MIN_BATCH or more: the per-user 20,000/hour) counts in each process and adds to
+the shared count in batches of that size, so only one request in a batch reads and writes the shared cache. Bounded
+error: each process may allow up to one batch beyond what the others have counted (2 processes, 20,000/hour: 400
+more), and a batch not yet added when its window ends is not counted. Low rates (uploads, jobs, logins) count
+exactly, and so does a new client while a process already holds MAX_BATCHED_KEYS windows (its memory stays bounded).
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from gallery.core.http import client_ip
 
 BATCH_SHARE = 0.01  # of a rate: the batch a process counts before adding to the shared count
+MIN_BATCH = 10  # smaller batches save little and would loosen low rates such as uploads' 300/hour
+MAX_BATCHED_KEYS = 10_000  # windows a process counts for itself at once, a few hundred bytes each
 
 
 @dataclass
@@ -64,7 +67,7 @@ class _WindowCounts:
         current, previous = f"{self.key}:{window}", f"{self.key}:{window - 1}"
         self.gone = now - window  # the share of this window already past
         batch = int(self.num_requests * BATCH_SHARE)
-        if batch >= 2:
+        if batch >= MIN_BATCH and (current in _batches or len(_batches) < MAX_BATCHED_KEYS):
             return self._allow_batched(current, previous, batch, (window + 1) * self.duration, timer)
         counts = self.cache.get_many([current, previous])
         self.counted, self.before = counts.get(current, 0), counts.get(previous, 0)

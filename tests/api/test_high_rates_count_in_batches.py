@@ -9,6 +9,7 @@ from types import SimpleNamespace
 import pytest
 from django.core.cache import cache
 
+from gallery.api import throttles
 from gallery.api.throttles import UserThrottle
 
 pytestmark = pytest.mark.django_db  # the API tests clear the cache and the batches first
@@ -21,13 +22,14 @@ KEY = f"throttle_user_4242:{1000}"  # this window's shared count
 
 @pytest.fixture
 def ask(settings, monkeypatch):  # noqa: ANN001, ANN201
-    """One request at 0:10 in a window, through a throttle of 1000 an hour."""
-    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"user": f"{RATE}/hour"}}
+    """ask(person=PERSON, rate=RATE): one request at 0:10 in a window, through a throttle of `rate` an hour."""
 
-    def one() -> bool:
+    def one(person: SimpleNamespace = PERSON, rate: int = RATE) -> bool:
+        if settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"].get("user") != f"{rate}/hour":
+            settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"user": f"{rate}/hour"}}
         throttle = UserThrottle()
         monkeypatch.setattr(throttle, "timer", lambda: 1000 * HOUR + 600)
-        return throttle.allow_request(PERSON, None)
+        return throttle.allow_request(person, None)
 
     return one
 
@@ -52,3 +54,17 @@ def test_other_processes_counts_hold_a_process_to_one_batch_more(ask) -> None:  
         allowed += 1
     assert 1 <= allowed <= BATCH  # what it allowed before its next reading of the shared count
     assert cache.get(KEY) >= RATE
+
+
+def test_a_low_rate_counts_every_request_in_the_shared_count(ask) -> None:  # noqa: ANN001
+    assert all(ask(rate=300) for _ in range(3))  # uploads' 300/hour: a batch of 3 would loosen it
+    assert cache.get(KEY) == 3
+
+
+def test_a_process_counts_a_bounded_number_of_clients_itself(ask, monkeypatch) -> None:  # noqa: ANN001
+    monkeypatch.setattr(throttles, "MAX_BATCHED_KEYS", 1)
+    assert ask() is True  # the first client's window is counted here, in a batch
+    newcomer = SimpleNamespace(user=SimpleNamespace(is_authenticated=True, pk=7))
+    assert ask(person=newcomer) is True
+    assert cache.get("throttle_user_7:1000") == 1  # counted in the shared cache at once
+    assert cache.get(KEY) is None
