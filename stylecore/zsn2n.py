@@ -323,7 +323,7 @@ def denoise_tensor(
     if steps_done == 0:  # stopped before its first step: an untrained net would only add noise
         return noisy.detach().clone(), 0, stopped
     denoised = infer(net, noisy)
-    if config.blend:
+    if config.blend and not stopped:  # a stopped run ends now: its partial result is the network's alone
         denoised = torch.lerp(denoised, nl_means(noisy), config.blend)
     return denoised, steps_done, stopped
 

@@ -57,6 +57,18 @@ def test_without_the_blend_non_local_means_never_runs(monkeypatch: pytest.Monkey
     assert torch.equal(again, expected)
 
 
+def test_a_stopped_run_ends_without_non_local_means(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("non-local means ran after the stop")
+
+    monkeypatch.setattr(zsn2n, "nl_means", refuse)
+    denoised, steps, stopped = zsn2n.denoise_tensor(
+        noisy_picture(24, 32), zsn2n.DenoiseConfig(steps=5, seed=0), on_progress=lambda progress: progress.step == 2
+    )
+
+    assert stopped and steps == 2 and denoised.shape == (1, 3, 24, 32)
+
+
 def test_the_blend_is_on_by_default_and_checked() -> None:
     assert zsn2n.DenoiseConfig().blend == zsn2n.DEFAULT_BLEND > 0
     assert zsn2n.DenoiseConfig().to_params()["blend"] == zsn2n.DEFAULT_BLEND  # the run record shows it
