@@ -230,14 +230,16 @@ def zsn2n_at(rev: str) -> types.ModuleType:
     return module
 
 
-def large_run(args: tuple[str, str, int, int | None, str | None]) -> tuple[float, float, int, int]:
+def large_run(args: tuple[str, str, int, int | None, str | None, float | None]) -> tuple[float, float, int, int]:
     """In a fresh process: run_files as the worker does (decode, denoise, encode) with `threads`
-    torch threads, `steps` (None: the default run), today's code or that of git revision `rev`;
-    (wall s, CPU s, steps, peak RSS MiB of the process)."""
-    noisy, out, threads, steps, rev = args
+    torch threads, `steps` (None: the default run), today's code (`blend`: None is its default)
+    or that of git revision `rev`; (wall s, CPU s, steps, peak RSS MiB of the process)."""
+    noisy, out, threads, steps, rev, blend = args
     torch.set_num_threads(threads)
     module = zsn2n_at(rev) if rev else sys.modules[DenoiseConfig.__module__]
     config = module.DenoiseConfig(seed=0, steps=steps)
+    if blend is not None:
+        config.blend = blend
     record, wall, cpu = timed(lambda: module.run_files(Path(noisy), Path(out), config, device="cpu"))
     return wall, cpu, record.steps_done, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
 
@@ -247,9 +249,11 @@ def plain_step_seconds(noisy: torch.Tensor, steps: int) -> float:
     return timed(lambda: plain_loop(noisy, steps=steps))[1] / steps
 
 
-def large_run_in_fresh_process(noisy_file: Path, out_file: Path, threads: int, steps: int | None, rev: str | None):  # noqa: ANN201
+def large_run_in_fresh_process(  # noqa: ANN201
+    noisy_file: Path, out_file: Path, threads: int, steps: int | None, rev: str | None, blend: float | None = None
+):
     with multiprocessing.get_context("spawn").Pool(1) as pool:
-        return pool.apply(large_run, ((str(noisy_file), str(out_file), threads, steps, rev),))
+        return pool.apply(large_run, ((str(noisy_file), str(out_file), threads, steps, rev, blend),))
 
 
 def large_images(names: list[str]) -> dict[str, np.ndarray]:
@@ -269,9 +273,16 @@ def large_images(names: list[str]) -> dict[str, np.ndarray]:
 
 
 def large_table(  # noqa: PLR0913
-    sigmas: list[float], threads: int, plain_steps: int, images: list[str], steps: int | None, baseline: str | None
+    sigmas: list[float],
+    threads: int,
+    plain_steps: int,
+    images: list[str],
+    steps: int | None,
+    baseline: str | None,
+    blend: float | None = None,
 ) -> None:
     runs = "the default run" if steps is None else f"{steps} steps"
+    runs += "" if blend is None else f", blend {blend:g}"
     print(f"\n### Whole runs (run_files, {runs}), {threads} torch threads, each in a fresh process\n")
     print(
         f"| image | sigma | noisy | NLM (s) | old: {baseline or '-'} (steps) | old s (CPU s) | ours (steps) "
@@ -300,7 +311,9 @@ def large_table(  # noqa: PLR0913
                     )
                     p_old = psnr(image_to_tensor(load_image(out_file).rgb), clean)
                     old_cells = f"{p_old:.2f} ({old_steps}) | {old_wall:.0f} ({old_cpu:.0f})"
-                wall, cpu, steps_done, rss = large_run_in_fresh_process(noisy_file, out_file, threads, steps, None)
+                wall, cpu, steps_done, rss = large_run_in_fresh_process(
+                    noisy_file, out_file, threads, steps, None, blend
+                )
                 p_ours = psnr(image_to_tensor(load_image(out_file).rgb), clean)
                 vs_nlm = f"{p_ours - p_nlm:+.2f}" if p_nlm is not None else "-"
                 ours_time = f"{wall:.0f} ({cpu:.0f})"
@@ -365,6 +378,7 @@ def main() -> None:
     )
     parser.add_argument("--baseline", help="--part large: also run stylecore/zsn2n.py of this git revision")
     parser.add_argument("--large-steps", type=int, help="--part large: exactly N steps (default: the default run)")
+    parser.add_argument("--blend", type=float, help="--part large: today's share of non-local means (default: its own)")
     parser.add_argument("--time-steps", type=int, default=50, help="steps timed per run (x2, ABBA)")
     parser.add_argument("--skip-psnr", action="store_true")
     parser.add_argument("--skip-time", action="store_true")
@@ -373,7 +387,13 @@ def main() -> None:
     sigmas = [float(s) for s in args.sigmas.split(",")]
     if args.part == "large":
         large_table(
-            sigmas, args.threads, args.large_plain_steps, args.images.split(","), args.large_steps, args.baseline
+            sigmas,
+            args.threads,
+            args.large_plain_steps,
+            args.images.split(","),
+            args.large_steps,
+            args.baseline,
+            args.blend,
         )
         return
     if args.part == "kodak":

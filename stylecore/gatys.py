@@ -444,7 +444,8 @@ def _denoise(
     from .zsn2n import DenoiseConfig, denoise_tensor  # imported here: only runs that ask for it pay for it
 
     relay = Relay(on_progress, lambda progress: replace(progress, stage="denoise"))
-    denoised, _, stopped = denoise_tensor(image, DenoiseConfig(seed=config.seed), on_progress=relay)
+    # ZS-N2N alone: a stylized picture's fine texture is not noise for non-local means to smooth
+    denoised, _, stopped = denoise_tensor(image, DenoiseConfig(seed=config.seed, blend=0.0), on_progress=relay)
     return denoised.clamp(0, 1), stopped
 
 

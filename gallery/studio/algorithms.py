@@ -416,7 +416,7 @@ def _gatys_work(options: Mapping[str, Any], photo: Any) -> int:
     """size² for every step of every scale (coarse scales counted at full size), and the denoise
     pass at its step cap when asked for."""
     pixels = options["size"] ** 2
-    denoise = zsn2n.pixel_steps(None, pixels) if options.get("denoise") else 0
+    denoise = zsn2n.pixel_steps(None, pixels, blend=0.0) if options.get("denoise") else 0  # as gatys._denoise
     return pixels * options["steps"] * options["scales"] + denoise
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..images import image_to_tensor, load_image, output_format, save_image, tensor_to_image
 from ..options import SEED_MAX, check_number
-from ..zsn2n import DEFAULT_STEPS, DenoiseConfig, add_noise, run_files, single_channel_if_grey
+from ..zsn2n import DEFAULT_BLEND, DEFAULT_STEPS, DenoiseConfig, add_noise, run_files, single_channel_if_grey
 from .common import DEVICE_HELP, convert, progress_bar, report_steps
 
 MAX_SIGMA = 255.0
@@ -25,6 +25,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--steps", help=f"exactly N steps (default: stop when a held-out loss stops falling, at most {DEFAULT_STEPS})"
     )
     parser.add_argument("--seed", help="random seed: the same seed gives the same result")
+    parser.add_argument(
+        "--blend",
+        default=str(DEFAULT_BLEND),
+        help=f"share of non-local means in the result, 0 to 1 (0: the network alone; default {DEFAULT_BLEND})",
+    )
     parser.add_argument("--device", help=DEVICE_HELP)
     parser.set_defaults(func=run_denoise)
 
@@ -45,7 +50,11 @@ def _optional_int(name: str, text: str | None) -> int | None:
 
 
 def run_denoise(args: argparse.Namespace) -> int:
-    config = DenoiseConfig(steps=_optional_int("steps", args.steps), seed=_optional_int("seed", args.seed))
+    config = DenoiseConfig(
+        steps=_optional_int("steps", args.steps),
+        seed=_optional_int("seed", args.seed),
+        blend=float(convert("blend", args.blend, float)),
+    )
     output_format(args.output)  # refuse a bad extension before the run, not after it
     with progress_bar("denoise") as on_progress:
         record = run_files(args.noisy, args.output, config, device=args.device, on_progress=on_progress)

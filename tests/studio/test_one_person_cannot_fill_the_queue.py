@@ -156,22 +156,24 @@ def test_each_algorithm_estimates_its_work(owner, upload_factory):  # noqa: ANN0
     photo = upload_factory(owner, size=(40, 30))
     gatys, denoise = algorithms.REGISTRY["gatys"], algorithms.REGISTRY["denoise"]
     assert gatys.work({"size": 512, "steps": 300, "scales": 1}, photo) == 512 * 512 * 300
-    denoise_pass = zsn2n.pixel_steps(zsn2n.CROP_DEFAULT_STEPS, 512 * 512)  # 512 px trains on crops
+    denoise_pass = zsn2n.pixel_steps(zsn2n.CROP_DEFAULT_STEPS, 512 * 512, blend=0.0)  # crops, ZS-N2N alone
     assert (
         gatys.work({"size": 512, "steps": 300, "scales": 2, "denoise": True}, photo) == 512 * 512 * 600 + denoise_pass
     )
     # Denoise: each step over the photo or a fixed batch of crops of a larger one, then one output pass
-    assert denoise.work({"steps": 100}, photo) == 40 * 30 * 100 + 40 * 30 // 4
-    assert denoise.work({"steps": None}, photo) == 40 * 30 * zsn2n.DEFAULT_STEPS + 40 * 30 // 4  # the cap
-    assert (
-        denoise.work({"steps": 100}, SimpleNamespace(width=4000, height=3000))
-        == zsn2n.STEP_PIXELS * 100 + 4000 * 3000 // 4
-    )
+    # and the non-local means it is blended with
+    nlm = zsn2n.NLM_PIXEL_STEPS
+    assert denoise.work({"steps": 100}, photo) == 40 * 30 * 100 + 40 * 30 // 4 + int(nlm * 40 * 30)
+    assert denoise.work({"steps": None}, photo) == 40 * 30 * zsn2n.DEFAULT_STEPS + 40 * 30 // 4 + int(
+        nlm * 40 * 30
+    )  # the cap
+    assert denoise.work(
+        {"steps": 100}, SimpleNamespace(width=4000, height=3000)
+    ) == zsn2n.STEP_PIXELS * 100 + 4000 * 3000 // 4 + int(nlm * 4000 * 3000)
     # a photo that trains on crops has its own cap
-    assert (
-        denoise.work({"steps": None}, SimpleNamespace(width=1000, height=1000))
-        == zsn2n.STEP_PIXELS * zsn2n.CROP_DEFAULT_STEPS + 1000 * 1000 // 4
-    )
+    assert denoise.work(
+        {"steps": None}, SimpleNamespace(width=1000, height=1000)
+    ) == zsn2n.STEP_PIXELS * zsn2n.CROP_DEFAULT_STEPS + 1000 * 1000 // 4 + int(nlm * 1000 * 1000)
     assert algorithms.one_pass_work({"size": None}, photo) == 40 * 30  # Johnson and Chen: one pass
     assert algorithms.one_pass_work({"size": 100}, photo) == 100 * 100
 

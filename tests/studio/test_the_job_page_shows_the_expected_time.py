@@ -79,13 +79,15 @@ def test_gatys_says_how_much_memory_it_needs_and_more_for_more_pixels(owner) -> 
 
 
 def test_denoise_counts_its_fixed_size_steps_and_one_pass_over_the_photo(owner) -> None:  # noqa: ANN001
-    # 40 steps of STEP_PIXELS each and one output pass over 1 MP, a quarter of a step over it
-    units = (40 * zsn2n.STEP_PIXELS + 250_000) / 1e6
+    # 40 steps of STEP_PIXELS each, one output pass over 1 MP (a quarter of a step over it) and the
+    # non-local means it is blended with (1.5 steps over it)
+    assert zsn2n.NLM_PIXEL_STEPS == 1.5
+    units = (40 * zsn2n.STEP_PIXELS + 250_000 + 1_500_000) / 1e6
     result(owner, seconds=8 * units, steps=40, side=1000, algorithm="denoise")  # 8 s per unit
     expected = selectors.job_expected_time(DENOISE, options={"steps": 100}, width=4000, height=3000)
-    assert expected["seconds"] == pytest.approx(8 * (100 * zsn2n.STEP_PIXELS + 3_000_000) / 1e6)
+    assert expected["seconds"] == pytest.approx(8 * (100 * zsn2n.STEP_PIXELS + 3_000_000 + 18_000_000) / 1e6)
     small = selectors.job_expected_time(DENOISE, options={"steps": 100}, width=100, height=50)
-    assert small["seconds"] == pytest.approx(8 * (100 * 5000 + 1250) / 1e6)  # a photo smaller than a step's crops
+    assert small["seconds"] == pytest.approx(8 * (100 * 5000 + 1250 + 7500) / 1e6)  # smaller than a step's crops
 
 
 @pytest.mark.parametrize(

@@ -55,6 +55,8 @@ def test_a_file_that_is_not_an_image_is_one_clear_line(tmp_path: Path) -> None:
         ("denoise", "clean.png", "-o", "out.png", "--steps", "many"),
         ("denoise", "clean.png", "-o", "out.png", "--steps", "0"),
         ("denoise", "clean.png", "-o", "out.gif"),
+        ("denoise", "clean.png", "-o", "out.png", "--blend", "half"),
+        ("denoise", "clean.png", "-o", "out.png", "--blend", "2"),
         ("add-noise", "clean.png", "-o", "noisy.png", "--sigma", "-5"),
         ("add-noise", "missing.png", "-o", "noisy.png", "--sigma", "25"),
     ],
