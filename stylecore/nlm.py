@@ -51,7 +51,7 @@ def _nlm_tile(padded: Tensor, sigma: float, h: float, search: int, patch: int) -
     height, width = rows - 2 * margin, cols - 2 * margin
     centre = padded[..., margin : margin + height, margin : margin + width]
     total = centre.clone()  # the pixel itself, weight exp(0) = 1
-    weights = torch.ones(1, 1, height, width, dtype=padded.dtype)
+    weights = torch.ones(1, 1, height, width, dtype=padded.dtype, device=padded.device)
     floor, scale = 2 * sigma * sigma, 1.0 / max(h * h, 1e-12)
     offsets = [(dy, dx) for dy in range(search + 1) for dx in range(-search, search + 1) if dy > 0 or dx > 0]
     for dy, dx in offsets:
@@ -83,7 +83,7 @@ def nl_means(
         sigma = estimate_sigma(img)
     h = H_PER_SIGMA * sigma
     margin = search + patch // 2
-    x = img.detach().float().cpu()
+    x = img.detach().float()  # on the photo's device: a GPU worker's NLM runs there too
     _, _, height, width = x.shape
     # reflect needs the margin under the side; replicate beyond it (tiny photos only)
     mode = "reflect" if margin < min(height, width) else "replicate"
@@ -96,4 +96,4 @@ def nl_means(
                 right = min(left + tile, width)
                 part = padded[..., top : bottom + 2 * margin, left : right + 2 * margin]
                 out[..., top:bottom, left:right] = _nlm_tile(part, sigma, h, search, patch)
-    return out.to(img.device, img.dtype)
+    return out.to(img.dtype)
