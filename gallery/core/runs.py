@@ -31,7 +31,7 @@ import os
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from types import TracebackType
@@ -193,35 +193,44 @@ def waiting_in_order() -> list[Waiting]:
 QueuePositions = dict[tuple[type[models.Model], int], int]
 
 
-def run_queue_positions() -> QueuePositions:
-    """Every queued run's place, (model, pk) -> 1 for the next to start, from one reading of the queue (a list
-    of runs reads it once, not once per run)."""
-    return {(waiting.model, waiting.pk): position for position, waiting in enumerate(waiting_in_order(), start=1)}
+def run_queue_positions(runs: Iterable[QueuedRun] | None = None) -> QueuePositions:
+    """Queued runs' places, (model, pk) -> 1 for the next to start: of `runs` (a page of them: one query per type
+    among them counts the runs ahead of each), or of every queued run from one reading of the whole queue."""
+    if runs is None:
+        return {(run.model, run.pk): position for position, run in enumerate(waiting_in_order(), start=1)}
+    queued: dict[type[QueuedRun], list[int]] = {}
+    for run in runs:
+        if run.state == RunState.QUEUED:
+            queued.setdefault(type(run), []).append(run.pk)
+    models = tuple(run_models())
+    positions: QueuePositions = {}
+    for model, pks in queued.items():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _positions_sql(model, models, len(pks)),
+                [RunState.QUEUED.value] * len(models) + pks + [RunState.QUEUED.value],
+            )
+            positions |= {(model, pk): position for pk, position in cursor.fetchall()}
+    return positions
 
 
 def run_queue_position(run: QueuedRun, positions: QueuePositions | None = None) -> int | None:
     """1 = starts next: its place in the very order the worker follows (waiting_in_order); None when not queued
-    or it left the queue meanwhile."""
+    or it left the queue meanwhile. One run (a job page's poll) counts the runs ahead of it rather than read and
+    sort the whole queue."""
     if run.state != RunState.QUEUED:
         return None
-    if positions is not None:
-        return positions.get((type(run), run.pk))
-    # One run (a job page's poll): count the runs ahead of it rather than read and sort the whole queue.
-    models = tuple(run_models())
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _position_sql(type(run), models), [RunState.QUEUED.value] * len(models) + [run.pk, RunState.QUEUED.value]
-        )
-        row = cursor.fetchone()
-    return row[0] if row else None
+    return (run_queue_positions([run]) if positions is None else positions).get((type(run), run.pk))
 
 
-@functools.cache
-def _position_sql(model: type[QueuedRun], models: tuple[type[QueuedRun], ...]) -> str:
-    """1 + the queued runs of every type ahead of one run, by its place as stored now (no row once it left the
-    queue): waiting_in_order's (round, queued_at, rank of its type, pk), as SQL."""
+@functools.lru_cache(maxsize=256)
+def _positions_sql(model: type[QueuedRun], models: tuple[type[QueuedRun], ...], count: int) -> str:
+    """(pk, 1 + the queued runs of every type ahead of it) for `count` runs of `model`, by their places as stored
+    now (no row for one that left the queue): waiting_in_order's (round, queued_at, rank of its type, pk), as SQL.
+    Written once per shape: the ORM would compile it on every poll, which cost more than running it."""
     quote = connection.ops.quote_name
     rnd, at, state = (quote(model._meta.get_field(name).column) for name in ("queue_round", "queued_at", "state"))
+    key = quote(model._meta.pk.column)
     rank = models.index(model)
     counts = []
     for other_rank, other in enumerate(models):
@@ -234,8 +243,8 @@ def _position_sql(model: type[QueuedRun], models: tuple[type[QueuedRun], ...]) -
             f" AND (w.{rnd} < me.{rnd} OR (w.{rnd} = me.{rnd} AND {same_round})))"
         )
     return (
-        f"SELECT 1 + {' + '.join(counts)} FROM (SELECT {rnd}, {at}, {quote(model._meta.pk.column)} AS pk"
-        f" FROM {quote(model._meta.db_table)} WHERE {quote(model._meta.pk.column)} = %s AND {state} = %s) me"
+        f"SELECT me.pk, 1 + {' + '.join(counts)} FROM (SELECT {rnd}, {at}, {key} AS pk"
+        f" FROM {quote(model._meta.db_table)} WHERE {key} IN ({', '.join(['%s'] * count)}) AND {state} = %s) me"
     )
 
 

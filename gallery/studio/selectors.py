@@ -268,9 +268,10 @@ def batch_expected_time(batch: Batch) -> dict[str, Any] | None:
     return jobs_expected_time(entry, jobs) if entry is not None and jobs else None
 
 
-def queue_positions() -> QueuePositions:
-    """Every queued run's place, read once, for a list of jobs (job_progress's `positions`)."""
-    return run_queue_positions()
+def queue_positions(jobs: Iterable[Job] | None = None) -> QueuePositions:
+    """Queued runs' places for a list of jobs (job_progress's `positions`): of `jobs` (a page of them), or of every
+    queued run, read once."""
+    return run_queue_positions(jobs)
 
 
 def queue_position(job: Job, positions: QueuePositions | None = None) -> int | None:

@@ -1,6 +1,7 @@
 """The API's busiest lists read only what their items show (bench/README.md, "Load"): a job page reads its jobs'
 styles and masks in one query each and their results' tokens, not the result rows; the queue only when one of
-its jobs waits in it; a result page its results without joining their owner (the person asking)."""
+its jobs waits in it (counting the runs ahead of those, in one query); a result page its results without joining
+their owner (the person asking)."""
 
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ def test_the_job_list_reads_the_queue_only_when_a_listed_job_waits(owner, owner_
     jobs, sql = listed(owner_api, "/api/v1/jobs/")
     assert [(job["id"], job["queue_position"]) for job in jobs] == [(queued.pk, 1), (done.pk, None)]
     assert sum("trainingrun" in query for query in sql) == 1
+    assert sum("COUNT(*)" in query and "trainingrun" in query for query in sql) == 1  # counted, not the whole queue
 
 
 def test_the_job_list_reads_styles_and_masks_once_and_no_result_rows(owner, owner_api, result_factory) -> None:  # noqa: ANN001

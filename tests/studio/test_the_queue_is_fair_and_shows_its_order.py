@@ -137,6 +137,10 @@ def test_one_runs_counted_position_agrees_with_the_whole_queue(owner, other_user
     assert sorted(everyone.values()) == list(range(1, 10))
     for run in made:
         assert runs.run_queue_position(run) == everyone.get((type(run), run.pk)), run
+    assert runs.run_queue_positions(made) == everyone  # a page's runs, counted for them (one query per type)
+    assert runs.run_queue_positions(made[:3]) == {
+        (type(run), run.pk): everyone[(type(run), run.pk)] for run in made[:3] if run.state == "queued"
+    }
 
     # Loaded while queued, started before its position is counted: no position, as in the whole queue's.
     waiting = next(run for run in made if run.state == "queued")

@@ -151,11 +151,11 @@ class JobListApi(ListApi):
 
 
 def with_page_reads(jobs: list[Job]) -> list[tuple[Job, QueuePositions, selectors.JobInputs]]:
-    """Each job of a page with what they share, read once: their inputs, and the queue only when one of them waits
-    in it."""
+    """Each job of a page with what they share, read once: their inputs, and the places of those waiting in the
+    queue (counted for them, when any waits)."""
     inputs = selectors.job_inputs_of(job.pk for job in jobs)
-    queued = any(job.state == Job.State.QUEUED for job in jobs)
-    positions = selectors.queue_positions() if queued else {}
+    queued = [job for job in jobs if job.state == Job.State.QUEUED]
+    positions = selectors.queue_positions(queued) if queued else {}
     return [(job, positions, inputs[job.pk]) for job in jobs]
 
 
