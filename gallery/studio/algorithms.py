@@ -472,6 +472,18 @@ GATYS = Algorithm(
 class DenoiseOptionsForm(forms.Form):
     steps = forms.IntegerField(required=False, help_text="Leave empty for the tuned schedule.")
     seed = forms.IntegerField(required=False)
+    blend = forms.FloatField(
+        initial=config_default(zsn2n.DenoiseConfig, "blend"),
+        min_value=0,
+        max_value=1,
+        label="Non-local means share",
+        help_text="How much of the picture comes from classic non-local means, mixed with the network's "
+        "(0: the network alone). The two make different mistakes; about two thirds scored best.",
+    )
+
+
+def _denoise_blend(options: Mapping[str, Any]) -> float:
+    return options.get("blend", 0.0)  # jobs stored before the blend ran the network alone
 
 
 def _denoise_config(options: Mapping[str, Any], style_weights: Sequence[float]) -> zsn2n.DenoiseConfig:
@@ -485,7 +497,7 @@ def _denoise_steps(options: Mapping[str, Any]) -> int:
 
 def _denoise_work(options: Mapping[str, Any], photo: Any) -> int:
     """Each step trains on crops of a fixed size (the whole photo when smaller); one pass makes the output."""
-    return zsn2n.pixel_steps(options.get("steps"), photo.width * photo.height)
+    return zsn2n.pixel_steps(options.get("steps"), photo.width * photo.height, _denoise_blend(options))
 
 
 def _denoise_run(config: zsn2n.DenoiseConfig, inputs: RunInputs, on_progress: ProgressCallback) -> RunRecord:
@@ -505,6 +517,8 @@ DENOISE = Algorithm(
     timing=Timing(
         fallback={"cpu": 2.2},  # a 256 px step (the most one step trains on): 0.14 s, bench/README.md
         planned_steps=_denoise_steps,
-        units=lambda options, steps, pixels: zsn2n.pixel_steps(options.get("steps"), pixels) / 1e6,
+        units=lambda options, steps, pixels: (
+            zsn2n.pixel_steps(options.get("steps"), pixels, _denoise_blend(options)) / 1e6
+        ),
     ),
 )

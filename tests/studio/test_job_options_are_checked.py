@@ -90,6 +90,16 @@ def test_denoise_takes_no_style_and_gatys_needs_one(owner, images):  # noqa: ANN
         job_create(owner=owner, algorithm="magic", content=content)
 
 
+def test_denoise_keeps_its_non_local_means_share_between_0_and_1(owner, images):  # noqa: ANN001
+    content, _ = images
+    with pytest.raises(ValidationError) as error:
+        job_create(owner=owner, algorithm="denoise", content=content, options={"blend": 1.5})
+    assert "options.blend" in error.value.message_dict
+    assert not Job.objects.exists()
+    assert job_create(owner=owner, algorithm="denoise", content=content).options["blend"] == 0.65  # the default
+    assert job_create(owner=owner, algorithm="denoise", content=content, options={"blend": 0}).options["blend"] == 0
+
+
 def test_a_valid_job_is_queued_after_commit_with_its_blend_weights(
     owner,
     images,

@@ -162,18 +162,20 @@ def test_each_algorithm_estimates_its_work(owner, upload_factory):  # noqa: ANN0
     )
     # Denoise: each step over the photo or a fixed batch of crops of a larger one, then one output pass
     # and the non-local means it is blended with
-    nlm = zsn2n.NLM_PIXEL_STEPS
-    assert denoise.work({"steps": 100}, photo) == 40 * 30 * 100 + 40 * 30 // 4 + int(nlm * 40 * 30)
-    assert denoise.work({"steps": None}, photo) == 40 * 30 * zsn2n.DEFAULT_STEPS + 40 * 30 // 4 + int(
+    nlm, blend = zsn2n.NLM_PIXEL_STEPS, zsn2n.DEFAULT_BLEND
+    assert denoise.work({"steps": 100, "blend": blend}, photo) == 40 * 30 * 100 + 40 * 30 // 4 + int(nlm * 40 * 30)
+    assert denoise.work({"steps": None, "blend": blend}, photo) == 40 * 30 * zsn2n.DEFAULT_STEPS + 40 * 30 // 4 + int(
         nlm * 40 * 30
     )  # the cap
     assert denoise.work(
-        {"steps": 100}, SimpleNamespace(width=4000, height=3000)
+        {"steps": 100, "blend": blend}, SimpleNamespace(width=4000, height=3000)
     ) == zsn2n.STEP_PIXELS * 100 + 4000 * 3000 // 4 + int(nlm * 4000 * 3000)
     # a photo that trains on crops has its own cap
     assert denoise.work(
-        {"steps": None}, SimpleNamespace(width=1000, height=1000)
+        {"steps": None, "blend": blend}, SimpleNamespace(width=1000, height=1000)
     ) == zsn2n.STEP_PIXELS * zsn2n.CROP_DEFAULT_STEPS + 1000 * 1000 // 4 + int(nlm * 1000 * 1000)
+    assert denoise.work({"steps": 100, "blend": 0}, photo) == 40 * 30 * 100 + 40 * 30 // 4  # the network alone
+    assert denoise.work({"steps": 100}, photo) == 40 * 30 * 100 + 40 * 30 // 4  # a job from before the blend
     assert algorithms.one_pass_work({"size": None}, photo) == 40 * 30  # Johnson and Chen: one pass
     assert algorithms.one_pass_work({"size": 100}, photo) == 100 * 100
 

@@ -83,11 +83,20 @@ def test_denoise_counts_its_fixed_size_steps_and_one_pass_over_the_photo(owner) 
     # non-local means it is blended with (1.5 steps over it)
     assert zsn2n.NLM_PIXEL_STEPS == 1.5
     units = (40 * zsn2n.STEP_PIXELS + 250_000 + 1_500_000) / 1e6
-    result(owner, seconds=8 * units, steps=40, side=1000, algorithm="denoise")  # 8 s per unit
-    expected = selectors.job_expected_time(DENOISE, options={"steps": 100}, width=4000, height=3000)
+    result(owner, seconds=8 * units, steps=40, side=1000, algorithm="denoise", blend=0.65)  # 8 s per unit
+    blended = {"steps": 100, "blend": 0.65}
+    expected = selectors.job_expected_time(DENOISE, options=blended, width=4000, height=3000)
     assert expected["seconds"] == pytest.approx(8 * (100 * zsn2n.STEP_PIXELS + 3_000_000 + 18_000_000) / 1e6)
-    small = selectors.job_expected_time(DENOISE, options={"steps": 100}, width=100, height=50)
+    small = selectors.job_expected_time(DENOISE, options=blended, width=100, height=50)
     assert small["seconds"] == pytest.approx(8 * (100 * 5000 + 1250 + 7500) / 1e6)  # smaller than a step's crops
+    alone = selectors.job_expected_time(DENOISE, options={"steps": 100, "blend": 0}, width=4000, height=3000)
+    assert alone["seconds"] == pytest.approx(8 * (100 * zsn2n.STEP_PIXELS + 3_000_000) / 1e6)  # the network alone
+
+
+def test_results_from_before_the_blend_count_no_non_local_means(owner) -> None:  # noqa: ANN001
+    result(owner, seconds=8 * (40 * zsn2n.STEP_PIXELS + 250_000) / 1e6, steps=40, side=1000, algorithm="denoise")
+    expected = selectors.job_expected_time(DENOISE, options={"steps": 100, "blend": 0}, width=1000, height=1000)
+    assert expected["seconds"] == pytest.approx(8 * (100 * zsn2n.STEP_PIXELS + 250_000) / 1e6)  # 8 s per unit
 
 
 @pytest.mark.parametrize(
