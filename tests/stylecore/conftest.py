@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 from PIL import Image
 
 os.environ["STYLECORE_VGG_WEIGHTS"] = "random"  # no downloads in tests; results are marked random
@@ -48,3 +49,12 @@ def write_image(tmp_path: Path) -> Callable[..., Path]:
 def vgg() -> VGGFeatures:
     """The Gatys layers with random weights, built once for the whole session."""
     return VGGFeatures((*STYLE_LAYERS, CONTENT_LAYER), weights="random")
+
+
+@pytest.fixture
+def one_thread() -> Iterator[None]:
+    """Tensors this small run fastest on one thread; on a busy machine two spin-wait for each other (30x slower)."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)

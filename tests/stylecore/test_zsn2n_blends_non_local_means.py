@@ -3,8 +3,6 @@ photo; the non-local means is done in tiles (bounded memory) and agrees with sci
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import numpy as np
 import pytest
 import torch
@@ -13,14 +11,7 @@ from skimage.restoration import denoise_nl_means
 from stylecore import nlm, zsn2n
 from stylecore.errors import OptionError
 
-
-@pytest.fixture(autouse=True)
-def one_thread() -> Iterator[None]:
-    """Tensors this small run fastest on one thread; on a busy machine two spin-wait for each other."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_thread")  # tests/stylecore/conftest.py
 
 
 def smooth_picture(height: int = 48, width: int = 64) -> torch.Tensor:

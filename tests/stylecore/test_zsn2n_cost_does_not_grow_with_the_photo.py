@@ -4,13 +4,13 @@ a large photo costs more only in its one output pass and its memory stays bounde
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 import torch
 from torch import Tensor, nn
 
 from stylecore import zsn2n
+
+pytestmark = pytest.mark.usefixtures("one_thread")  # tests/stylecore/conftest.py
 
 
 class Recorder(nn.Module):
@@ -23,15 +23,6 @@ class Recorder(nn.Module):
     def forward(self, x: Tensor) -> Tensor:
         self.seen.append((torch.is_grad_enabled() and not torch.is_inference_mode_enabled(), tuple(x.shape)))
         return self.net(x)
-
-
-@pytest.fixture(autouse=True)
-def one_thread() -> Iterator[None]:
-    """Tensors this small run fastest on one thread; on a busy machine two spin-wait for each other (30x slower)."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
 
 
 @pytest.fixture

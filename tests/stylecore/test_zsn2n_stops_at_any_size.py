@@ -5,7 +5,6 @@ crops every EVAL_EVERY steps so it costs the same at any size."""
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
 
 import pytest
 import torch
@@ -13,14 +12,7 @@ import torch
 from stylecore import zsn2n
 from stylecore.progress import Progress
 
-
-@pytest.fixture(autouse=True)
-def one_thread() -> Iterator[None]:
-    """Tensors this small run fastest on one thread; on a busy machine two spin-wait for each other (30x slower)."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_thread")  # tests/stylecore/conftest.py
 
 
 @pytest.fixture(autouse=True)
