@@ -473,13 +473,18 @@ class DenoiseOptionsForm(forms.Form):
     steps = forms.IntegerField(required=False, help_text="Leave empty for the tuned schedule.")
     seed = forms.IntegerField(required=False)
     blend = forms.FloatField(
+        required=False,
         initial=config_default(zsn2n.DenoiseConfig, "blend"),
         min_value=0,
         max_value=1,
         label="Non-local means share",
         help_text="How much of the picture comes from classic non-local means, mixed with the network's "
-        "(0: the network alone). The two make different mistakes; about two thirds scored best.",
+        "(0: the network alone; empty: the default). The two make different mistakes; about two thirds scored best.",
     )
+
+    def clean_blend(self) -> float:
+        blend = self.cleaned_data["blend"]
+        return self.fields["blend"].initial if blend is None else blend
 
 
 def _denoise_blend(options: Mapping[str, Any]) -> float:

@@ -98,6 +98,9 @@ def test_denoise_keeps_its_non_local_means_share_between_0_and_1(owner, images):
     assert not Job.objects.exists()
     assert job_create(owner=owner, algorithm="denoise", content=content).options["blend"] == 0.65  # the default
     assert job_create(owner=owner, algorithm="denoise", content=content, options={"blend": 0}).options["blend"] == 0
+    assert (
+        job_create(owner=owner, algorithm="denoise", content=content, options={"blend": None}).options["blend"] == 0.65
+    )
 
 
 def test_a_valid_job_is_queued_after_commit_with_its_blend_weights(
