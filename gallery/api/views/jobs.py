@@ -152,10 +152,9 @@ class JobListApi(ListApi):
 
 def with_page_reads(jobs: list[Job]) -> list[tuple[Job, QueuePositions, selectors.JobInputs]]:
     """Each job of a page with what they share, read once: their inputs, and the places of those waiting in the
-    queue (counted for them, when any waits)."""
+    queue (counted for them; no query when none waits)."""
     inputs = selectors.job_inputs_of(job.pk for job in jobs)
-    queued = [job for job in jobs if job.state == Job.State.QUEUED]
-    positions = selectors.queue_positions(queued) if queued else {}
+    positions = selectors.queue_positions(jobs)
     return [(job, positions, inputs[job.pk]) for job in jobs]
 
 
